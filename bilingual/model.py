@@ -1,0 +1,279 @@
+"""The document model: Edition > Article > Paragraph > Segment.
+
+One page read from disk becomes one Edition. Readers build it, stages enrich it
+(sentences, terms, translations, flags), writers turn it into files. Every
+other module speaks this model and nothing else.
+
+The JSON form (``to_json``/``from_json``) is a public, stable schema:
+
+    {"source": str, "encoding": str,
+     "articles": [{"id", "kicker", "headline", "subtitle", "byline",
+                   "paragraphs": [{"id", "segments": [{"id", "zh", "en", "engine", "flags"}]}]}],
+     "warnings": [{"code", "message", "line"}]}
+
+Extra keys (``schema``, ``signature``, ``heads``, ``terms`` ...) may be added;
+the keys above never change meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterator
+
+SCHEMA_VERSION = 1
+
+# Parts of an article other than its paragraphs, in reading order.
+HEAD_PARTS = ("kicker", "headline", "subtitle", "byline")
+
+
+@dataclass
+class PageWarning:
+    """Something the tool was unsure of or repaired: data, not an exception."""
+
+    code: str  # short machine code, e.g. "column-join", "doubled-char"
+    message: str  # one line for a person
+    line: int | None = None  # 1-based line in the source file, when known
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "line": self.line}
+
+
+@dataclass
+class TermHit:
+    """A glossary term or a person name found in a segment's Chinese."""
+
+    zh: str  # the Chinese as it occurs
+    en: str  # the English it must render as (place slot filled, name romanised)
+    type: str  # title|person|place|org|slogan|term|name
+    start: int  # offset in the segment's normalised Chinese (Segment.key)
+    end: int
+    status: str = "found"  # found|enforced|verified|repaired|missed
+    source: str | None = None  # "glossary/hengyang.tsv:12" or "pinyin" for romanised names
+
+    def to_dict(self) -> dict:
+        return {
+            "zh": self.zh,
+            "en": self.en,
+            "type": self.type,
+            "start": self.start,
+            "end": self.end,
+            "status": self.status,
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TermHit":
+        return cls(**{k: d.get(k) for k in ("zh", "en", "type", "start", "end")},
+                   status=d.get("status", "found"), source=d.get("source"))
+
+
+@dataclass
+class Segment:
+    """One sentence: the unit that is translated, verified, aligned and exchanged.
+
+    ``zh`` is the Chinese as published (source script, full-width punctuation);
+    ``source`` the text exactly as it stood in the input; ``key`` the normalised
+    form (simplified script) used for translation, glossary matching and the
+    translation memory. ``source`` and ``key`` equal ``zh`` unless set.
+    """
+
+    id: str
+    zh: str
+    en: str | None = None
+    engine: str | None = None
+    flags: list[str] = field(default_factory=list)
+    source: str | None = None
+    key: str | None = None
+    terms: list[TermHit] = field(default_factory=list)
+    score: float | None = None  # engine's score for the chosen hypothesis, if any
+    line: int | None = None
+
+    @property
+    def text_key(self) -> str:
+        return self.key if self.key is not None else self.zh
+
+    def flag(self, name: str) -> None:
+        if name not in self.flags:
+            self.flags.append(name)
+
+    def to_dict(self) -> dict:
+        d = {"id": self.id, "zh": self.zh, "en": self.en, "engine": self.engine, "flags": list(self.flags)}
+        if self.source is not None and self.source != self.zh:
+            d["source"] = self.source
+        if self.key is not None and self.key != self.zh:
+            d["key"] = self.key
+        if self.terms:
+            d["terms"] = [t.to_dict() for t in self.terms]
+        if self.score is not None:
+            d["score"] = self.score
+        if self.line is not None:
+            d["line"] = self.line
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Segment":
+        return cls(
+            id=d["id"],
+            zh=d["zh"],
+            en=d.get("en"),
+            engine=d.get("engine"),
+            flags=list(d.get("flags") or []),
+            source=d.get("source"),
+            key=d.get("key"),
+            terms=[TermHit.from_dict(t) for t in d.get("terms") or []],
+            score=d.get("score"),
+            line=d.get("line"),
+        )
+
+
+@dataclass
+class Paragraph:
+    id: str
+    segments: list[Segment] = field(default_factory=list)
+    line: int | None = None  # first source line of the paragraph
+
+    @property
+    def zh(self) -> str:
+        return "".join(s.zh for s in self.segments)
+
+    @property
+    def en(self) -> str:
+        return " ".join(s.en for s in self.segments if s.en)
+
+    def to_dict(self) -> dict:
+        d = {"id": self.id, "segments": [s.to_dict() for s in self.segments]}
+        if self.line is not None:
+            d["line"] = self.line
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Paragraph":
+        return cls(id=d["id"], segments=[Segment.from_dict(s) for s in d["segments"]], line=d.get("line"))
+
+
+@dataclass
+class Article:
+    """An article: its head parts are Segments so they are translated like any sentence."""
+
+    id: str
+    headline: Segment
+    kicker: Segment | None = None
+    subtitle: Segment | None = None
+    byline: Segment | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    line: int | None = None
+
+    def heads(self) -> Iterator[tuple[str, Segment]]:
+        """The head parts present, in reading order, as (part name, segment)."""
+        for part in HEAD_PARTS:
+            seg = getattr(self, part)
+            if seg is not None:
+                yield part, seg
+
+    def body_segments(self) -> Iterator[Segment]:
+        for p in self.paragraphs:
+            yield from p.segments
+
+    def segments(self) -> Iterator[Segment]:
+        for _, seg in self.heads():
+            yield seg
+        yield from self.body_segments()
+
+    def to_dict(self) -> dict:
+        d = {"id": self.id}
+        for part in HEAD_PARTS:
+            seg = getattr(self, part)
+            d[part] = seg.zh if seg is not None else None
+        d["paragraphs"] = [p.to_dict() for p in self.paragraphs]
+        d["heads"] = {part: seg.to_dict() for part, seg in self.heads()}
+        if self.line is not None:
+            d["line"] = self.line
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Article":
+        heads = d.get("heads") or {}
+        parts = {}
+        for part in HEAD_PARTS:
+            if part in heads:
+                parts[part] = Segment.from_dict(heads[part])
+            elif d.get(part) is not None:  # a minimal document written by another tool
+                parts[part] = Segment(id=f"{d['id']}-{part}", zh=d[part])
+            else:
+                parts[part] = None
+        return cls(id=d["id"], paragraphs=[Paragraph.from_dict(p) for p in d["paragraphs"]],
+                   line=d.get("line"), **parts)
+
+
+@dataclass
+class Edition:
+    """One input page and everything learned about it."""
+
+    source: str  # path (or name) of the input
+    encoding: str
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[PageWarning] = field(default_factory=list)
+    # Masthead facts, from the page or from options.
+    paper: str | None = None  # e.g. "衡阳晚报"
+    date: str | None = None  # ISO date, e.g. "2023-08-19"
+    place: str | None = None  # English place name for title slots, e.g. "Hengyang"
+    script: str = "simplified"  # "simplified" or "traditional": the source's script
+    # engine + model version + glossary hash + tool version, stamped by the translate stage
+    signature: dict | None = None
+    names: list[dict] = field(default_factory=list)  # person names found, for a translator to confirm
+
+    def segments(self) -> Iterator[Segment]:
+        for a in self.articles:
+            yield from a.segments()
+
+    def warn(self, code: str, message: str, line: int | None = None) -> None:
+        self.warnings.append(PageWarning(code, message, line))
+
+    @property
+    def stem(self) -> str:
+        from pathlib import PurePath
+
+        return PurePath(self.source).stem
+
+    def to_json(self) -> dict:
+        d = {
+            "schema": SCHEMA_VERSION,
+            "source": self.source,
+            "encoding": self.encoding,
+            "articles": [a.to_dict() for a in self.articles],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "paper": self.paper,
+            "date": self.date,
+            "place": self.place,
+            "script": self.script,
+            "signature": self.signature,
+            "names": self.names,
+        }
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Edition":
+        schema = d.get("schema", SCHEMA_VERSION)
+        if schema > SCHEMA_VERSION:
+            from .errors import InputError
+
+            raise InputError(f"document schema {schema} is newer than this tool's ({SCHEMA_VERSION})")
+        return cls(
+            source=d["source"],
+            encoding=d["encoding"],
+            articles=[Article.from_dict(a) for a in d["articles"]],
+            warnings=[PageWarning(**w) for w in d.get("warnings") or []],
+            paper=d.get("paper"),
+            date=d.get("date"),
+            place=d.get("place"),
+            script=d.get("script", "simplified"),
+            signature=d.get("signature"),
+            names=list(d.get("names") or []),
+        )
+
+
+def stable_id(prefix: str, *parts: str, length: int = 8) -> str:
+    """A short id that depends only on ``parts``: re-reading an unchanged text gives the same id."""
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+    return f"{prefix}{h}"

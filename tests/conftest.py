@@ -1,0 +1,69 @@
+"""Shared fixtures. No test may touch the network: sockets are blocked for the whole session.
+
+Loopback stays allowed so the web tests can talk to a server they start themselves.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+_LOOPBACK = ("127.", "::1", "localhost", "0.0.0.0")
+
+
+def _is_loopback(address) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    host = str(address[0])
+    return host.startswith(_LOOPBACK)
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _guard_connect(self, address):
+    if not _is_loopback(address):
+        raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)
+
+
+def _guard_connect_ex(self, address):
+    if not _is_loopback(address):
+        raise NetworkBlocked(f"test tried to reach the network: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+def _guard_getaddrinfo(host, *args, **kwargs):
+    if host is not None and not str(host).startswith(_LOOPBACK):
+        raise NetworkBlocked(f"test tried to resolve {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+def pytest_sessionstart(session):
+    socket.socket.connect = _guard_connect
+    socket.socket.connect_ex = _guard_connect_ex
+    socket.getaddrinfo = _guard_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dirs(tmp_path_factory, monkeypatch):
+    """Each test gets its own XDG data/cache dirs: no test sees the user's TM or models."""
+    base = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(base / "argos-packages"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
