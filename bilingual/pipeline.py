@@ -42,13 +42,13 @@ def read_edition(path: Path, config: Config) -> Edition:
     return segment_edition(edition, split_semicolons=config.split_semicolons)
 
 
-def translate_read_edition(edition: Edition, engine: Engine, glossary, config: Config) -> Edition:
+def translate_read_edition(edition: Edition, engine: Engine, glossary, config: Config, memory=None) -> Edition:
     """Find terms and names, translate with enforcement, verify and flag."""
     from .stages.terms import find_terms
     from .stages.translate import translate_edition
 
     edition = find_terms(edition, glossary)
-    return translate_edition(edition, engine, signature={"glossary": glossary.version})
+    return translate_edition(edition, engine, glossary=glossary, memory=memory)
 
 
 def write_edition(edition: Edition, config: Config) -> list[Path]:

@@ -17,7 +17,7 @@ from .. import __version__
 from ..errors import BilingualError, ExitStatus
 
 # One line per command module; a new command is one module plus one line here.
-COMMAND_MODULES = ("translate", "glossary", "model", "memory", "serve", "publish")
+COMMAND_MODULES = ("translate", "text", "glossary", "model", "memory", "publish", "serve")
 
 EPILOG = """exit status:
   0  everything done

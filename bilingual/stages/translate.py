@@ -53,8 +53,9 @@ def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[i
     return text, failed
 
 
-def translate_edition(edition: Edition, engine: Engine, signature: dict | None = None) -> Edition:
+def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None) -> Edition:
     """Translate all segments of ``edition`` in one batch."""
+    signature = {"glossary": glossary.version} if glossary is not None else {}
     segments = list(edition.segments())
     protected = [protect(s, engine) for s in segments]
     results = engine.translate_batch([p for p, _ in protected]) if segments else []

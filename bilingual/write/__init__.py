@@ -87,6 +87,10 @@ WRITERS: dict[str, Writer] = {
     "json": Writer("json", ".json", write_json),
     "docx": Writer("docx", ".zh-en.docx", _lazy("docx", "write_docx")),
     "pdf": Writer("pdf", ".zh-en.pdf", _lazy("pdf", "write_pdf")),
+    "html": Writer("html", ".zh-en.html", _lazy("html", "write_html")),
+    "tmx": Writer("tmx", ".tmx", _lazy("tmx", "write_tmx")),
+    "xliff": Writer("xliff", ".xlf", _lazy("xliff", "write_xliff")),
+    "report": Writer("report", ".report.json", _lazy("report", "write_report")),
 }
 
 
