@@ -1,0 +1,149 @@
+"""HTML edition: Edition -> one self-contained HTML file, from the same templates as the PDF.
+
+``render_html`` is shared with ``bilingual.write.pdf``: the PDF is the HTML
+rendered with ``for_print=True`` (paged-media CSS: @page, running header, page
+numbers). All text is escaped by Jinja2's autoescape, so a segment holding
+``<script>`` shows as text and never runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date as _date
+from functools import lru_cache
+from pathlib import Path
+
+from .. import __version__
+from ..model import Edition, Segment
+from . import LAYOUTS, PAPERS, WriteOptions, atomic_path
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+CJK_FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
+# DejaVu Serif ships with fontconfig on Debian (fonts-dejavu-core); Noto Serif where installed.
+ENGLISH_FONTS = ("Noto Serif", "DejaVu Serif")
+
+# What a reader should be told about each engine, in the footer and colophon.
+ENGINE_NOTES = {
+    "gloss": "Dictionary gloss \u2014 not a translation",
+    "argos": "Machine translation (Argos Translate) \u2014 unreviewed",
+    "xliff": "Post-edited translation",
+    "align": "Existing translation, aligned sentence by sentence",
+}
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    # autoescape for every template: the page text is never trusted markup.
+    return Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def engine_note(edition: Edition) -> str:
+    """One line saying what produced the English, e.g. 'Dictionary gloss — not a translation'."""
+    engines = sorted({s.engine for s in edition.segments() if s.engine})
+    if not engines and edition.signature:
+        engines = [str(edition.signature.get("engine"))] if edition.signature.get("engine") else []
+    if not engines:
+        return "Not translated"
+    notes = [ENGINE_NOTES.get(e.split(":")[0], f"Machine translation ({e})") for e in engines]
+    return "; ".join(dict.fromkeys(notes))
+
+
+def signature_line(edition: Edition) -> str:
+    """The reproducibility stamp for the colophon: engine, model, glossary, tool."""
+    sig = edition.signature or {}
+    parts = []
+    if sig.get("engine"):
+        parts.append(f"engine {sig['engine']}" + (f" ({sig['model']})" if sig.get("model") else ""))
+    if sig.get("glossary"):
+        parts.append(f"glossary {sig['glossary']}")
+    parts.append(f"bilingual {sig.get('tool') or __version__}")
+    return " \u00b7 ".join(parts)
+
+
+def edition_title(edition: Edition) -> str:
+    """The document title: paper and date when known, else the source file's stem."""
+    bits = [b for b in (edition.paper, edition.date) if b]
+    return " ".join(bits) if bits else edition.stem
+
+
+def _segment_view(seg: Segment | None, options: WriteOptions) -> dict | None:
+    if seg is None:
+        return None
+    flags = list(seg.flags)
+    return {
+        "id": seg.id,
+        "zh": seg.zh,
+        "en": seg.en,
+        "flags": flags,
+        "flagged": bool(flags) and options.highlight_flags,
+    }
+
+
+def edition_view(edition: Edition, options: WriteOptions) -> dict:
+    """The plain data the templates need, so templates hold layout only."""
+    articles = []
+    for article in edition.articles:
+        heads = {part: _segment_view(seg, options) for part, seg in article.heads()}
+        articles.append({
+            "id": article.id,
+            "heads": heads,
+            "headline": _segment_view(article.headline, options),
+            "paragraphs": [
+                {"id": p.id, "segments": [_segment_view(s, options) for s in p.segments]}
+                for p in article.paragraphs
+            ],
+        })
+    return {
+        "title": edition_title(edition),
+        "paper": edition.paper,
+        "date": edition.date,
+        "place": edition.place,
+        "source": edition.stem,
+        "articles": articles,
+        "engine_note": engine_note(edition),
+        "signature": signature_line(edition),
+        "generated": _date.today().isoformat(),
+    }
+
+
+def check_options(options: WriteOptions) -> None:
+    from ..errors import UsageError
+
+    if options.layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {options.layout!r}; choose from {', '.join(LAYOUTS)}")
+    if options.paper not in PAPERS:
+        raise UsageError(f"unknown paper size {options.paper!r}; choose from {', '.join(PAPERS)}")
+    if options.cjk_font not in CJK_FONTS:
+        raise UsageError(f"unknown Chinese font {options.cjk_font!r}; choose from {', '.join(CJK_FONTS)}")
+
+
+def render_html(edition: Edition, options: WriteOptions | None = None, for_print: bool = False) -> str:
+    """The edition as an HTML string in ``options.layout``.
+
+    ``for_print`` adds the paged-media rules used by the PDF writer (paper size,
+    running header, page numbers, engine footer) and leaves out screen-only CSS.
+    """
+    options = options or WriteOptions()
+    check_options(options)
+    template = _environment().get_template("edition.html.j2")
+    return template.render(
+        edition=edition_view(edition, options),
+        layout=options.layout,
+        paper=options.paper,
+        cjk_font=CJK_FONTS[options.cjk_font],
+        english_fonts=ENGLISH_FONTS,
+        for_print=for_print,
+        highlight_flags=options.highlight_flags,
+        tool_version=__version__,
+    )
+
+
+def write_html(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
+    """Write the HTML edition (one self-contained file) to ``path``; returns ``path``."""
+    html = render_html(edition, options, for_print=False)
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return Path(path)

@@ -1,0 +1,63 @@
+"""PDF edition: Edition -> PDF through WeasyPrint, from the HTML templates (``render_html(for_print=True)``).
+
+Fonts are named explicitly ("Noto Serif CJK SC" / "Noto Sans CJK SC" for Chinese,
+a serif for English) and embedded as subsets, so a page of Chinese is a few tens
+of kilobytes, not 13 MB. Rendering never touches the network: the URL fetcher
+only serves data: URLs and files inside the package's templates folder.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ..errors import OutputError
+from ..model import Edition
+from . import WriteOptions, atomic_path
+from .html import TEMPLATES_DIR, edition_title, render_html
+
+
+def _local_fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class TemplatesOnlyFetcher(URLFetcher):
+        """Serve data: URLs and files under the templates folder; refuse everything else."""
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                target = Path(unquote(urlparse(url).path)).resolve()
+                if target.is_relative_to(TEMPLATES_DIR):
+                    return super().fetch(url, headers)
+            # WeasyPrint catches this, logs it and renders without the resource.
+            raise ValueError(f"bilingual refuses to fetch {url!r}: only data: and packaged template files")
+
+    return TemplatesOnlyFetcher()
+
+
+def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> bytes:
+    """The edition laid out as PDF bytes (what ``write_pdf`` writes)."""
+    from weasyprint import HTML
+
+    options = options or WriteOptions()
+    html = render_html(edition, options, for_print=True)
+    # WeasyPrint logs every missing glyph and refused URL at WARNING; keep its chatter out of the CLI.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=_local_fetcher())
+    try:
+        # full_fonts=False: subset every font (harfbuzz-subset when the library is present).
+        return document.write_pdf(full_fonts=False, uncompressed_pdf=False,
+                                  custom_metadata=True)
+    except Exception as e:  # WeasyPrint raises plain exceptions; give the user one line
+        raise OutputError(f"PDF rendering failed for {edition_title(edition)}: {e}") from e
+
+
+def write_pdf(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
+    """Write the edition as PDF (layout, paper, Chinese font from ``options``) to ``path``; returns ``path``."""
+    data = render_pdf_bytes(edition, options)
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
