@@ -43,12 +43,24 @@ def read_edition(path: Path, config: Config) -> Edition:
 
 
 def translate_read_edition(edition: Edition, engine: Engine, glossary, config: Config, memory=None) -> Edition:
-    """Find terms and names, translate with enforcement, verify and flag."""
+    """Find terms and names, translate with enforcement, verify and flag.
+
+    ``memory`` is an open ``TranslationMemory``; when None and ``config.use_memory``
+    is set, the memory in ``config.data_dir`` (default: the XDG data dir) is used.
+    """
+    from .stages.quality import flag_quality
     from .stages.terms import find_terms
     from .stages.translate import translate_edition
 
     edition = find_terms(edition, glossary)
-    return translate_edition(edition, engine, glossary=glossary, memory=memory)
+    if memory is None and config.use_memory:
+        from .memory import open_memory
+
+        with open_memory(config.data_dir) as opened:
+            edition = translate_edition(edition, engine, glossary=glossary, memory=opened)
+    else:
+        edition = translate_edition(edition, engine, glossary=glossary, memory=memory)
+    return flag_quality(edition, glossary)
 
 
 def write_edition(edition: Edition, config: Config) -> list[Path]:

@@ -1,75 +1,284 @@
 """Stage: translate every segment of an Edition with an engine, enforcing the glossary.
 
 Needs: segments with ``terms`` filled by ``bilingual.stages.terms.find_terms``.
-Adds: ``en``, ``engine``, ``score`` and term statuses on every segment, and the
-edition's ``signature``.
+Adds: ``en``, ``engine``, ``score`` and term statuses on every segment, the
+``missed-term`` flag, and the edition's ``signature``.
 
 Terminology is enforced in layers around the engine, so every engine gets it:
-protect (terms -> placeholders) -> translate -> restore (placeholders -> English
-terms) -> verify (``bilingual.terms.verify``) -> flag what still fails.
+
+1. protect: each term in the source becomes the engine's placeholder;
+2. decode n-best; prefer the best-scored hypothesis in which every placeholder
+   comes out exactly once (tolerating re-casing and inner spaces);
+3. restore the English term where its placeholder came out;
+4. verify the English holds each term (``bilingual.terms.verify`` when present);
+5. repair: a dropped, doubled or translated placeholder triggers one retry with
+   that term left in Chinese, its hypotheses re-ranked by the term's presence;
+   what still fails is marked ``missed`` and flagged, never hidden.
+
+Term statuses: ``enforced`` (placeholder restored), ``verified`` (the English
+was there although the placeholder did not come back: the engine rendered the
+term itself), ``repaired`` (found after the retry), ``missed``.
+
+With a translation memory, segments already translated under the same engine,
+model and glossary version are taken from it and not decoded again.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from .. import __version__
-from ..engines.base import Engine
+from ..engines.base import Engine, Hypothesis
 from ..model import Edition, Segment, TermHit
 
+N_BEST = 4
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
-def protect(segment: Segment, engine: Engine) -> tuple[str, list[TermHit]]:
+def _padded(placeholder: str, before: str, after: str) -> str:
+    # Glued to a Latin letter or digit, "#1" + "998" would read as "#1998".
+    left = " " if before and _ASCII_ALNUM.match(before[-1]) else ""
+    right = " " if after and _ASCII_ALNUM.match(after[0]) else ""
+    return f"{left}{placeholder}{right}"
+
+
+def protect(segment: Segment, engine: Engine, keep: set[int] | frozenset = frozenset()) -> tuple[str, list[TermHit]]:
     """Replace each term hit in the segment's key text by the engine's placeholder.
 
     Returns the protected text and the hits in placeholder order (index i ->
-    ``engine.placeholder(i)``).
+    ``engine.placeholder(i)``). Hits whose index is in ``keep`` stay in Chinese
+    (the retry path); their placeholder index is still reserved.
     """
     text = segment.text_key
-    hits = sorted(segment.terms, key=lambda h: h.start)
+    hits = sorted(segment.terms, key=lambda h: (h.start, -h.end))
     out, pos = [], 0
     for i, hit in enumerate(hits):
+        if hit.start < pos:  # overlapping hit: the term stage should not produce one; keep the first
+            continue
         out.append(text[pos:hit.start])
-        out.append(engine.placeholder(i))
+        if i in keep:
+            out.append(text[hit.start:hit.end])
+        else:
+            out.append(_padded(engine.placeholder(i), "".join(out), text[hit.end:]))
         pos = hit.end
     out.append(text[pos:])
     return "".join(out), hits
+
+
+def placeholder_pattern(placeholder: str) -> re.Pattern:
+    """A pattern that finds the placeholder even re-cased or with spaces inside (``ZX1`` ~ ``zx 1``)."""
+    body = r"\s*".join(re.escape(ch) for ch in placeholder)
+    left = r"(?<![0-9A-Za-z])" if _ASCII_ALNUM.match(placeholder[0]) else ""
+    right = r"(?![0-9])" if placeholder[-1].isdigit() else ""
+    return re.compile(left + body + right, re.IGNORECASE)
+
+
+def placeholder_counts(text: str, hits: list[TermHit], engine: Engine, skip: set[int] | frozenset = frozenset()
+                       ) -> list[int]:
+    """How often each hit's placeholder occurs in ``text`` (-1 for skipped hits)."""
+    return [-1 if i in skip else len(placeholder_pattern(engine.placeholder(i)).findall(text))
+            for i in range(len(hits))]
 
 
 def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[int]]:
     """Put each hit's English back where its placeholder came out.
 
     Returns the text and the indexes of hits whose placeholder did not come out
-    exactly once.
+    exactly once. Placeholders are replaced from the highest index down so
+    ``#1`` never eats the start of ``#12``.
     """
     failed = []
-    for i, hit in enumerate(hits):
-        ph = engine.placeholder(i)
-        count = text.count(ph)
+    for i in sorted(range(len(hits)), reverse=True):
+        pattern = placeholder_pattern(engine.placeholder(i))
+        text, count = pattern.subn(lambda _m, en=hits[i].en: en, text)
         if count != 1:
             failed.append(i)
-        text = text.replace(ph, hit.en)
-    return text, failed
+    return re.sub(r"[ \t]{2,}", " ", text).strip(), sorted(failed)
 
 
-def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None) -> Edition:
-    """Translate all segments of ``edition`` in one batch."""
-    signature = {"glossary": glossary.version} if glossary is not None else {}
-    segments = list(edition.segments())
-    protected = [protect(s, engine) for s in segments]
-    results = engine.translate_batch([p for p, _ in protected]) if segments else []
-    for seg, (_, hits), hyps in zip(segments, protected, results):
-        best = hyps[0]
-        en, failed = restore(best.text, hits, engine)
-        seg.en = en.strip()
+def term_rendered(hit: TermHit, en: str) -> bool:
+    """Whether the English ``en`` holds the hit's English (case-insensitive, spacing-tolerant)."""
+    return _normal(hit.en) in _normal(en) if hit.en else False
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.casefold()).strip()
+
+
+def verify_segment(segment: Segment, glossary=None) -> set[int]:
+    """Indexes (in ``segment.terms``) of terms the English does not render.
+
+    Uses the glossary's own verification (``bilingual.terms.verify.verify_terms``)
+    when it is available, so a listed variant counts as rendered; otherwise a
+    plain presence check of each hit's English.
+    """
+    missing = {i for i, hit in enumerate(segment.terms) if not term_rendered(hit, segment.en or "")}
+    if not missing or glossary is None:
+        return missing
+    verdict = _glossary_verdict(segment, glossary)
+    if verdict is None:
+        return missing
+    return {i for i in missing if segment.terms[i].zh not in verdict}
+
+
+def _glossary_verdict(segment: Segment, glossary) -> set[str] | None:
+    """The Chinese of terms the glossary's verifier counts as rendered, or None if it cannot say."""
+    try:
+        from ..terms.verify import verify_terms
+    except ImportError:
+        return None
+    try:
+        result = verify_terms(segment.text_key, segment.en or "", glossary)
+    except TypeError:
+        return None
+    rendered = getattr(result, "rendered", None)
+    if rendered is None and isinstance(result, dict):
+        rendered = result.get("rendered")
+    if rendered is None:
+        return None
+    return {getattr(r, "zh", r) if not isinstance(r, dict) else r.get("zh") for r in rendered}
+
+
+@dataclass
+class _Work:
+    """One segment on its way through protect -> decode -> restore -> repair."""
+
+    segment: Segment
+    hits: list[TermHit]
+    protected: str
+    hypotheses: list[Hypothesis] = field(default_factory=list)
+    retry_keep: set[int] = field(default_factory=set)
+
+
+def _choose(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, skip: set[int]) -> Hypothesis:
+    """Best-scored hypothesis with every protected placeholder exactly once; else the one with fewest faults.
+
+    ``hyps`` come best first, so ties keep the engine's order.
+    """
+    def faults(h: Hypothesis) -> int:
+        return sum(1 for c in placeholder_counts(h.text, hits, engine, skip) if c not in (-1, 1))
+
+    return min(hyps, key=faults)
+
+
+def _rerank_for_terms(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, keep: set[int]
+                      ) -> tuple[Hypothesis, str]:
+    """The retry's pick: most required terms present, then fewest placeholder faults, then score order."""
+    best_key, best = None, None
+    for rank, h in enumerate(hyps):
+        en, failed = restore(h.text, hits, engine)
+        present = sum(1 for i in keep if term_rendered(hits[i], en))
+        faults = sum(1 for i in failed if i not in keep)
+        key = (-present, faults, rank)
+        if best_key is None or key < best_key:
+            best_key, best = key, (h, en)
+    return best
+
+
+def _decode(engine: Engine, texts: list[str], num_hypotheses: int) -> dict[str, list[Hypothesis]]:
+    """Decode each distinct text once, shortest first (the engine batches them), keyed by text."""
+    unique = sorted(set(texts), key=lambda t: (len(t), t))
+    if not unique:
+        return {}
+    results = engine.translate_batch(unique, num_hypotheses=num_hypotheses)
+    return {t: (hyps or [Hypothesis("")]) for t, hyps in zip(unique, results)}
+
+
+def _model_id(signature: dict) -> str:
+    return " ".join(str(signature.get(k, "")) for k in ("model", "version")).strip()
+
+
+def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None,
+                      num_hypotheses: int = N_BEST) -> Edition:
+    """Translate all segments of ``edition``: TM first, then one length-sorted batch, then one repair batch.
+
+    ``memory`` is a ``bilingual.memory.TranslationMemory`` or None. Returns the
+    same edition, enriched (see the module docstring).
+    """
+    signature = engine.signature()
+    model_id = _model_id(signature)
+    glossary_version = str(getattr(glossary, "version", "") or "") if glossary is not None else ""
+
+    work: list[_Work] = []
+    for seg in edition.segments():
         seg.engine = engine.name
-        seg.score = best.score
-        for i, hit in enumerate(hits):
-            hit.status = "missed" if i in failed else "enforced"
-            if i in failed:
-                seg.flag("missed-term")
-        if _CJK.search(seg.en):
-            seg.flag("untranslated")
-    edition.signature = {**engine.signature(), **(signature or {}), "tool": f"bilingual {__version__}"}
+        if not seg.text_key.strip():
+            seg.en, seg.score = "", None
+            continue
+        if memory is not None and _from_memory(seg, memory, engine.name, model_id, glossary_version):
+            continue
+        protected, hits = protect(seg, engine)
+        work.append(_Work(seg, hits, protected))
+
+    # Pass 1: everything protected, n-best.
+    decoded = _decode(engine, [w.protected for w in work], num_hypotheses)
+    retry: list[_Work] = []
+    for w in work:
+        w.hypotheses = decoded[w.protected]
+        best = _choose(w.hypotheses, w.hits, engine, set())
+        en, failed = restore(best.text, w.hits, engine)
+        w.segment.en, w.segment.score = en, best.score
+        for i, hit in enumerate(w.hits):
+            hit.status = "enforced"
+        # A placeholder that did not come back is fine if the English is there anyway
+        # (the engine rendered the term itself); a doubled one never is.
+        counts = placeholder_counts(best.text, w.hits, engine)
+        w.retry_keep = {i for i in failed if counts[i] > 1 or not term_rendered(w.hits[i], en)}
+        for i in failed:
+            if i not in w.retry_keep:
+                w.hits[i].status = "verified"
+        if w.retry_keep:
+            retry.append(w)
+
+    # Pass 2 (repair): failed terms left in Chinese, hypotheses re-ranked by the terms' presence.
+    if retry:
+        texts = {id(w): protect(w.segment, engine, keep=w.retry_keep)[0] for w in retry}
+        redecoded = _decode(engine, list(texts.values()), num_hypotheses)
+        for w in retry:
+            best, en = _rerank_for_terms(redecoded[texts[id(w)]], w.hits, engine, w.retry_keep)
+            w.segment.en, w.segment.score = en, best.score
+            _, failed = restore(best.text, w.hits, engine)
+            for i, hit in enumerate(w.hits):
+                if i in w.retry_keep:
+                    hit.status = "repaired" if term_rendered(hit, en) else "missed"
+                elif i in failed:
+                    hit.status = "verified" if term_rendered(hit, en) else "missed"
+
+    # Verify every translated segment; a term not rendered is missed whatever the path.
+    for w in work:
+        missing = verify_segment(w.segment, glossary)
+        for i, hit in enumerate(w.segment.terms):
+            if i in missing:
+                hit.status = "missed"
+            elif hit.status == "missed":  # the glossary's verifier accepted a listed variant
+                hit.status = "verified"
+        if any(h.status == "missed" for h in w.segment.terms):
+            w.segment.flag("missed-term")
+        if memory is not None:
+            memory.store(w.segment.text_key, w.segment.en or "", engine.name, model_id, glossary_version,
+                         score=w.segment.score,
+                         terms=[{"zh": h.zh, "en": h.en, "status": h.status} for h in w.segment.terms])
+    if memory is not None:
+        memory.commit()
+
+    edition.signature = {**signature, **({"glossary": glossary_version} if glossary is not None else {}),
+                         "tool": f"bilingual {__version__}"}
     return edition
+
+
+def _from_memory(seg: Segment, memory, engine: str, model_id: str, glossary_version: str) -> bool:
+    entry = memory.lookup(seg.text_key, engine, model_id, glossary_version)
+    if entry is None:
+        return False
+    seg.en, seg.score = entry.en, entry.score
+    remembered = {(t.get("zh"), t.get("en")): t.get("status") for t in entry.terms}
+    for hit in seg.terms:
+        status = remembered.get((hit.zh, hit.en))
+        # The glossary version is in the key, so a term the TM does not know is a new hit: verify it.
+        hit.status = status or ("verified" if term_rendered(hit, seg.en) else "missed")
+    if any(h.status == "missed" for h in seg.terms):
+        seg.flag("missed-term")
+    return True
