@@ -62,7 +62,6 @@ def translate_lines(lines: list[str], engine, glossary, memory=None, source: str
 
 def run_translate_text(args: argparse.Namespace) -> int:
     from ..engines import load_engine
-    from ..terms.glossary import load_glossary
 
     if args.file is not None:
         try:
@@ -77,8 +76,10 @@ def run_translate_text(args: argparse.Namespace) -> int:
     else:
         text, source = sys.stdin.read(), "<stdin>"
     lines = text.splitlines()
-    glossary = load_glossary(args.glossary)
     engine = load_engine(args.engine, args.data_dir)
+    from ..terms.glossary import load_glossary
+
+    glossary = load_glossary(args.glossary)
     print(f"engine: {engine.name} ({engine.signature().get('model', '')})", file=sys.stderr)
     if args.no_cache:
         english = translate_lines(lines, engine, glossary, None, source)

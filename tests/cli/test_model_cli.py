@@ -1,0 +1,105 @@
+"""`bilingual model`, `bilingual tm` and `bilingual translate-text` through the real console script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BILINGUAL = Path(sys.executable).parent / "bilingual"
+ENGINE_FIXTURES = Path(__file__).resolve().parents[1] / "engines" / "conftest.py"
+
+
+def _package_builder():
+    """``build_random_argos_package`` from tests/engines/conftest.py (conftest fixtures do not reach here)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("argos_package_builder", ENGINE_FIXTURES)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build_random_argos_package
+
+
+@pytest.fixture(scope="module")
+def tiny_package_file(tmp_path_factory) -> Path:
+    return _package_builder()(tmp_path_factory.mktemp("cli-argos"))
+
+
+@pytest.fixture(scope="module")
+def wrong_language_package_file(tmp_path_factory) -> Path:
+    return _package_builder()(tmp_path_factory.mktemp("cli-wrong"), from_code="en", to_code="de")
+
+
+def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    # The environment (XDG dirs, ARGOS_PACKAGES_DIR per test) is inherited from tests/conftest.py.
+    return subprocess.run([str(BILINGUAL), *args], cwd=cwd, capture_output=True, text=True, input=stdin,
+                          timeout=300)
+
+
+def test_model_install_list_remove(tiny_package_file, tmp_path):
+    data = ["--data-dir", str(tmp_path / "data")]
+    empty = run_cli("model", *data, "list", cwd=tmp_path)
+    assert empty.returncode == 0 and "no packages installed" in empty.stdout
+
+    installed = run_cli("model", *data, "install", str(tiny_package_file), cwd=tmp_path)
+    assert installed.returncode == 0, installed.stderr
+    assert "installed translate-zh_en-0.1-test (zh->en 0.1-test)" in installed.stdout
+
+    listed = run_cli("model", *data, "list", cwd=tmp_path)
+    assert listed.stdout.startswith("* translate-zh_en-0.1-test  zh->en  0.1-test  ")
+
+    removed = run_cli("model", *data, "remove", "translate-zh_en-0.1-test", cwd=tmp_path)
+    assert removed.returncode == 0 and "removed translate-zh_en-0.1-test" in removed.stdout
+    assert not (tmp_path / "data" / "packages" / "translate-zh_en-0.1-test").exists()
+
+
+def test_model_install_refusals_are_one_line_errors(wrong_language_package_file, tmp_path):
+    wrong = run_cli("model", "install", str(wrong_language_package_file), cwd=tmp_path)
+    assert wrong.returncode == 1
+    assert wrong.stderr.count("\n") == 1
+    assert wrong.stderr.startswith(f"bilingual: error: {wrong_language_package_file}: package translates en -> de")
+    missing = run_cli("model", "remove", "nothing-here", cwd=tmp_path)
+    assert missing.returncode == 1 and "no installed package named 'nothing-here'" in missing.stderr
+
+
+def test_tm_stats_export_clear(tmp_path):
+    from bilingual.memory import open_memory
+
+    with open_memory() as memory:  # the XDG data dir the subprocess also sees
+        memory.store("他说。", "He said.", "argos", "m 1", "g")
+        memory.commit()
+    stats = run_cli("tm", "stats", cwd=tmp_path)
+    assert stats.returncode == 0 and "entries: 1" in stats.stdout and "argos m 1: 1" in stats.stdout
+    export = run_cli("tm", "export", "out.tmx", cwd=tmp_path)
+    assert export.returncode == 0 and "wrote 1 translation units" in export.stdout
+    assert "<seg>He said.</seg>" in (tmp_path / "out.tmx").read_text(encoding="utf-8")
+    cleared = run_cli("tm", "clear", cwd=tmp_path)
+    assert "removed 1 entries" in cleared.stdout
+    assert "entries: 0" in run_cli("tm", "stats", cwd=tmp_path).stdout
+
+
+def test_translate_text_one_line_out_per_line_in(tiny_package_file, tmp_path):
+    pytest.importorskip("bilingual.stages.terms", reason="glossary stage not merged yet")
+    pytest.importorskip("bilingual.terms.glossary", reason="glossary not merged yet")
+    data = ["--data-dir", str(tmp_path / "data")]
+    assert run_cli("model", *data, "install", str(tiny_package_file), cwd=tmp_path).returncode == 0
+    text = "他说。\n\n市委书记刘越高率衡阳市党政代表团赴鄯善县。要突出民生援疆导向。\n\n"
+    first = run_cli("translate-text", "--engine", "argos", *data, cwd=tmp_path, stdin=text)
+    assert first.returncode == 0, first.stderr
+    assert "engine: argos" in first.stderr
+    lines = first.stdout.split("\n")
+    assert len(lines) == 5 and lines[-1] == ""  # 4 input lines -> 4 output lines
+    assert lines[1] == "" and lines[3] == "" and lines[0] and lines[2]
+    second = run_cli("translate-text", "--engine", "argos", *data, cwd=tmp_path, stdin=text)
+    assert second.stdout == first.stdout  # answered by the translation memory
+    (tmp_path / "in.txt").write_text(text, encoding="utf-8")
+    from_file = run_cli("translate-text", "in.txt", "--engine", "argos", "--no-cache", *data, cwd=tmp_path)
+    assert from_file.stdout == first.stdout
+
+
+def test_translate_text_argos_without_model_is_a_clear_error(tmp_path):
+    result = run_cli("translate-text", "--engine", "argos", "--data-dir", str(tmp_path), cwd=tmp_path, stdin="他说\n")
+    assert result.returncode == 1
+    assert "no zh->en model is installed" in result.stderr
