@@ -164,14 +164,15 @@ def find_edition_json(xliff_path: Path, original: str | None, out_dir: Path | No
                      xliff_path)
 
 
-def apply_review(edition, units, xliff_path: Path) -> tuple[int, list[str]]:
-    """Copy reviewed English into ``edition`` by segment id. Returns (segments changed, problems).
+def apply_review(edition, units, xliff_path: Path) -> tuple[set[str], list[str]]:
+    """Copy reviewed English into ``edition`` by segment id. Returns (ids changed, problems).
 
     A unit whose id is unknown, or whose source differs from the edition's Chinese,
     is not applied: it is reported as a problem (one line naming file and unit).
     """
     by_id = {seg.id: seg for seg in edition.segments()}
-    changed, problems = 0, []
+    changed: set[str] = set()
+    problems: list[str] = []
     for unit in units:
         seg = by_id.get(unit.id)
         if seg is None:
@@ -187,22 +188,24 @@ def apply_review(edition, units, xliff_path: Path) -> tuple[int, list[str]]:
             seg.engine = "xliff"
             # The reviewer has read this sentence: the machine's flags no longer stand.
             seg.flags = []
-            changed += 1
+            changed.add(seg.id)
     return changed, problems
 
 
-def _update_memory(edition) -> str:
-    """Store the reviewed pairs in the translation memory when that module exists."""
-    try:
-        from ..memory import open_memory
-    except ImportError:
-        return "translation memory not updated: bilingual.memory is not available in this build"
-    reviewed = [seg for seg in edition.segments() if seg.engine == "xliff" and seg.en]
+def _update_memory(edition, reviewed_ids: set[str]) -> str:
+    """Store the reviewed English in the translation memory under the edition's own signature
+    (engine, model, glossary), so the next run of the same engine serves the reviewed sentence."""
+    from ..memory import open_memory
+
+    sig = edition.signature or {}
+    engine, model, glossary = (str(sig.get(k) or "") for k in ("engine", "model", "glossary"))
+    reviewed = [seg for seg in edition.segments() if seg.id in reviewed_ids and seg.en]
     with open_memory(None) as memory:
-        store = getattr(memory, "store_reviewed", None) or getattr(memory, "store")
         for seg in reviewed:
-            store(seg.text_key, seg.en, engine="xliff")
-    return f"translation memory: {len(reviewed)} reviewed pairs stored"
+            memory.store(seg.text_key, seg.en, engine=engine, model=model, glossary=glossary,
+                         terms=[t.to_dict() for t in seg.terms])
+        memory.commit()
+    return f"translation memory: {len(reviewed)} reviewed sentences stored"
 
 
 def run_import_xliff(args: argparse.Namespace) -> int:
@@ -225,10 +228,10 @@ def run_import_xliff(args: argparse.Namespace) -> int:
         edition.signature = dict(edition.signature or {}, reviewed=args.file.name)
     out_dir = args.out if args.out is not None else json_path.parent.parent
     written = write_edition(edition, _config(args, out_dir))
-    print(f"{args.file}: {changed} segments updated, {len(problems)} not applied -> "
+    print(f"{args.file}: {len(changed)} segments updated, {len(problems)} not applied -> "
           + ", ".join(str(w) for w in written))
     try:
-        print(_update_memory(edition), file=sys.stderr)
+        print(_update_memory(edition, changed), file=sys.stderr)
     except Exception as e:  # the TM is someone else's module: its failure must not lose the edition
         print(f"bilingual: translation memory not updated: {e}", file=sys.stderr)
     return ExitStatus.FAILED if problems else ExitStatus.OK
