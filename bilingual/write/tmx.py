@@ -65,6 +65,8 @@ def build_tmx(edition: Edition):
     body = etree.SubElement(root, "body")
     for article in edition.articles:
         for part, seg in list(article.heads()) + [("body", s) for s in article.body_segments()]:
+            if not seg.zh:  # English an aligner found no Chinese for: no use as a memory entry
+                continue
             tu = etree.SubElement(body, "tu", tuid=seg.id)
             # TMX order inside a tu: note*, prop*, tuv+.
             etree.SubElement(tu, "prop", type="x-article").text = article.id

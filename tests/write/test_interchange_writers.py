@@ -1,0 +1,109 @@
+"""TMX 1.4b and XLIFF 1.2 writers, read back with translate-toolkit as a translator's tool would.
+
+Golden files pin the exact output; regenerate them on purpose with
+``BILINGUAL_REGENERATE_GOLDEN=1 pytest tests/write/test_interchange_writers.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import build_edition
+from lxml import etree
+from translate.storage.tmx import tmxfile
+from translate.storage.xliff import xlifffile
+
+from bilingual import __version__
+from bilingual.errors import InputError
+from bilingual.write.tmx import write_tmx
+from bilingual.write.xliff import read_xliff, write_xliff
+
+DATA = Path(__file__).parent / "data"
+XLIFF_NS = "{urn:oasis:names:tc:xliff:document:1.2}"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_date(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1692403200")  # 2023-08-19T00:00:00Z
+
+
+def test_tmx_header_and_one_unit_per_segment(tmp_path):
+    edition = build_edition()
+    path = write_tmx(edition, tmp_path / "page.tmx")
+    store = tmxfile.parsefile(str(path))
+    segments = list(edition.segments())
+    assert [u.getid() for u in store.units] == [s.id for s in segments]
+    assert [(u.source, u.target) for u in store.units] == [(s.zh, s.en) for s in segments]
+    header = etree.parse(str(path)).getroot().find("header")
+    assert header.attrib == {"creationtool": "bilingual", "creationtoolversion": __version__,
+                             "segtype": "sentence", "o-tmf": "bilingual-json", "adminlang": "en",
+                             "srclang": "zh-CN", "datatype": "plaintext", "creationdate": "20230819T000000Z"}
+    props = {p.get("type"): p.text for p in header.findall("prop")}
+    assert props["x-engine"] == "gloss" and props["x-glossary"] == "g1a2b3c4" and props["x-model"]
+    assert etree.parse(str(path)).getroot().get("version") == "1.4"
+
+
+def test_xliff_units_notes_and_states(tmp_path):
+    edition = build_edition()
+    edition.articles[1].paragraphs[1].segments[0].en = None  # one untranslated segment
+    path = write_xliff(edition, tmp_path / "page.xlf")
+    store = xlifffile.parsefile(str(path))
+    units = [u for u in store.units if not u.isheader()]
+    segments = list(edition.segments())
+    assert [u.xmlelement.get("id") for u in units] == [s.id for s in segments]
+    assert [u.source for u in units] == [s.zh for s in segments]
+    flagged = next(u for u in units if u.xmlelement.get("id") == segments[3].id)
+    assert "term-missed" in flagged.getnotes() and "市委书记 = Party Secretary" in flagged.getnotes()
+    states = [u.xmlelement.find(XLIFF_NS + "target") for u in units]
+    assert all(t.get("state") == "needs-review-translation" for t in states if t is not None)
+    assert sum(t is None for t in states) == 1
+    file_el = store.document.getroot().find(XLIFF_NS + "file")
+    assert file_el.get("source-language") == "zh-CN" and file_el.get("target-language") == "en"
+    tool = file_el.find(f"{XLIFF_NS}header/{XLIFF_NS}tool")
+    assert tool.get("tool-name") == "bilingual" and tool.get("tool-version") == __version__
+    notes = {n.get("from"): n.text for n in file_el.find(XLIFF_NS + "header").findall(XLIFF_NS + "note")}
+    assert notes["x-engine"] == "gloss" and notes["x-glossary"] == "g1a2b3c4"
+
+
+def test_human_translations_are_not_marked_for_review(tmp_path):
+    edition = build_edition(engine="align")
+    edition.articles[0].paragraphs[0].segments[0].flags.clear()
+    path = write_xliff(edition, tmp_path / "a.xlf")
+    _, units = read_xliff(path)
+    assert {u.state for u in units} == {"translated"}
+
+
+@pytest.mark.parametrize("writer,name", [(write_tmx, "golden.tmx"), (write_xliff, "golden.xlf")])
+def test_golden_files(tmp_path, writer, name):
+    path = writer(build_edition(), tmp_path / name)
+    golden = DATA / name
+    if os.environ.get("BILINGUAL_REGENERATE_GOLDEN"):
+        golden.write_bytes(path.read_bytes())
+    assert path.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
+
+
+def test_read_xliff_round_trip_and_bad_input(tmp_path):
+    edition = build_edition()
+    path = write_xliff(edition, tmp_path / "page.xlf")
+    original, units = read_xliff(path)
+    assert original == "hengyang-evening-news-2023-08-19.txt"
+    assert [(u.id, u.source, u.target) for u in units] == [(s.id, s.zh, s.en) for s in edition.segments()]
+    for content in (b"", b"not xml at all", b"\x00\x01binary"):
+        bad = tmp_path / "bad.xlf"
+        bad.write_bytes(content)
+        with pytest.raises(InputError) as err:
+            read_xliff(bad)
+        assert "bad.xlf" in str(err.value) and "\n" not in str(err.value)
+    with pytest.raises(InputError, match="missing.xlf"):
+        read_xliff(tmp_path / "missing.xlf")
+
+
+def test_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
+    edition = build_edition()
+    edition.articles[0].paragraphs[0].segments[1].en = "bell\x07 and form feed\x0c gone"
+    tmx = tmxfile.parsefile(str(write_tmx(edition, tmp_path / "c.tmx")))
+    assert "bell and form feed gone" in [u.target for u in tmx.units]
+    _, units = read_xliff(write_xliff(edition, tmp_path / "c.xlf"))
+    assert "bell and form feed gone" in [u.target for u in units]
