@@ -1,0 +1,75 @@
+"""Readers: a page on disk -> an Edition. One module per format, chosen by file suffix.
+
+``read_page(path)`` checks what every format shares (the file exists, is not empty,
+is a file) and hands the bytes to the reader registered for the suffix; unknown
+suffixes are read as text pages. Each reader returns an Edition whose articles have
+head parts as Segments and paragraphs each holding one Segment with the whole
+paragraph text (column breaks repaired); ``stages.segment`` splits the sentences.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputError
+from ..model import Edition
+
+
+def _text(path: Path, data: bytes, script: str) -> Edition:
+    from .text import read_text_page
+
+    return read_text_page(path, data, script=script)
+
+
+def _docx(path: Path, data: bytes, script: str) -> Edition:
+    from .docx import read_docx_page
+
+    return read_docx_page(path, data, script=script)
+
+
+def _html(path: Path, data: bytes, script: str) -> Edition:
+    from .html import read_html_page
+
+    return read_html_page(path, data, script=script)
+
+
+# suffix -> reader(path, bytes, script) -> Edition. Adding a format is one module and one line here.
+READERS: dict[str, Callable[[Path, bytes, str], Edition]] = {
+    ".txt": _text,
+    ".md": _text,
+    ".text": _text,
+    ".docx": _docx,
+    ".html": _html,
+    ".htm": _html,
+    ".xhtml": _html,
+}
+
+
+def read_page(path: Path, *, script: str = "keep") -> Edition:
+    """Read one page into an Edition (paragraphs not yet split into sentences).
+
+    ``script``: ``keep`` (publish in the source's script), ``simplified`` or ``traditional``.
+    Raises ``InputError`` (naming the file) if it is missing, not a file, empty, binary or undecodable.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", path)
+    if not path.is_file():
+        raise InputError("not a file", path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    reader = READERS.get(path.suffix.lower(), _text)
+    if not data.strip() or (reader is _text and not _has_text(data)):
+        raise InputError("empty file", path)
+    edition = reader(path, data, script)
+    if not edition.articles:
+        raise InputError("no text found", path)
+    return edition
+
+
+def _has_text(data: bytes) -> bool:
+    """False for files holding only whitespace, in whatever encoding (UTF-16 spaces included)."""
+    return bool(data.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe").strip())

@@ -1,0 +1,427 @@
+"""From a page's blocks (lines of text, DOCX paragraphs, HTML elements) to an Edition.
+
+Every reader turns its format into a list of ``Block``s (text, source line, and a
+``heading`` mark when the format says so: ``#``/``##`` in text, a Heading/Title style
+in DOCX, ``<h1>`` in HTML) and calls ``build_edition``. The rules below are the same
+for every format.
+
+Structure rules
+---------------
+Sentence-final means: after any closing quotes/brackets, the block ends with
+``。！？!?…`` (or ``.`` after Chinese).
+
+*Marked pages* (at least one heading block): each heading is an article's headline.
+ - Kicker: the block just before a headline, if it is not a byline, is at most 48
+   characters and does not end sentence-final. When the block before the kicker is body
+   text that does not end sentence-final either (it might continue into the kicker),
+   an ``uncertain-headline`` warning is given.
+ - Subtitle: the block just after a headline, if it is not a byline, has no sentence-final
+   ending and no ``，、；：`` ending, and either a byline follows it (certain) or it is at
+   most 48 characters (``uncertain-headline``).
+ - Byline: the next block, if it matches a byline/dateline (``衡阳晚报讯 (全媒体记者 陈润)``,
+   ``本报讯``, ``新华社北京8月18日电``, ``记者 X 通讯员 Y``). A dateline that runs into the
+   first paragraph on the same line is split off: the rest is the first paragraph.
+
+*Unmarked pages*: a headline candidate is a block of at most 48 characters (spaces not
+counted) that is not a byline, has no sentence-final ending, does not end in
+``，、；：—``, has no ``。！？`` inside, and follows the page start, a byline-less
+head, or a block that ends sentence-final (a block after an unfinished one is a
+column fragment, not a headline). A run of 1-3 candidates followed by a byline is a
+head for certain; followed by body text it is a head with an ``uncertain-headline``
+warning. One candidate: headline. Two: headline and subtitle (``uncertain-headline``:
+it may be kicker and headline). Three: kicker, headline, subtitle. Text before the
+first head becomes an article whose headline is its first block (``uncertain-headline``).
+
+Column-break repair
+-------------------
+A body block that does not end sentence-final (nor with ``：``, which leads into a list)
+is joined with the next body block (``column-join`` warning). When the last character
+before the break equals the first after it and the doubled pair is not a word (常常,
+谢谢, 看看 are kept) nor the start of a word that begins after the break (学习|习近平
+is kept), the second copy is dropped (``doubled-char`` warning); a kept double is also
+reported (``doubled-char``, "kept").
+
+Text
+----
+``Segment.source`` is the block's text exactly as read (joined blocks are joined with
+the newlines that separated them, so line numbers can be recovered); ``Segment.zh`` has
+half-width punctuation made full-width (``halfwidth-punct`` warning, one per line), and
+is converted to the requested script; ``Segment.key`` is the simplified form of ``zh``
+for traditional pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..model import Article, Edition, Paragraph, Segment, stable_id
+from .encoding import converter, detect_script, opencc_profile
+from .punctuation import fullwidth_punctuation
+
+HEAD_MAX_CHARS = 48
+SUBTITLE_MAX_CHARS = 80
+
+_CLOSERS = "”’」』）)》】〕〉\"'"
+_FINAL = "。！？!?…"
+_NO_HEAD_ENDING = "，、；：,;:—"
+_INNER_FINAL = re.compile(r"[。！？]")
+_SPACES = re.compile(r"\s+")
+
+# Bylines and datelines. Anchored at the start of a block.
+_BYLINE = re.compile(
+    r"""^(?:
+        (?P<paper>[\u4e00-\u9fff]{0,10}?(?:报|网|社|台|刊|客户端))讯        # 衡阳晚报讯, 本报讯, 人民网讯
+          (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
+      | [\u4e00-\u9fff]{1,8}社[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日电   # 新华社北京8月18日电
+          (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
+    )""",
+    re.VERBOSE,
+)
+_NAME = r"[\u4e00-\u9fff·]{2,5}"
+_REPORTER_LINE = re.compile(
+    rf"""^[(（]?(?:(?:本报|全媒体|融媒体|见习|特约)?记者|通讯员|实习生|文[/／]图|文|图)[:：]?[ \t\u3000]*{_NAME}
+        (?:[ \t\u3000、]+(?:(?:本报|全媒体|融媒体|见习|特约)?记者|通讯员|实习生|摄影)?[:：]?[ \t\u3000]*{_NAME})*[)）]?$""",
+    re.VERBOSE,
+)
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+
+
+@dataclass
+class Block:
+    """A piece of the page as its format delivers it: one line of a text page, one DOCX paragraph ..."""
+
+    text: str  # as read, without markup such as "## "
+    line: int  # 1-based line (or paragraph number) where it starts
+    heading: bool = False  # the format marks it as a headline
+    end_line: int | None = None  # last line, when the block spans several
+
+    @property
+    def last_line(self) -> int:
+        return self.end_line if self.end_line is not None else self.line
+
+
+def ends_sentence(text: str) -> bool:
+    """True when ``text`` ends with sentence-final punctuation (after any closing quotes/brackets)."""
+    t = text.rstrip().rstrip(_CLOSERS).rstrip()
+    if not t:
+        return False
+    if t[-1] in _FINAL:
+        return True
+    return t[-1] == "." and len(t) > 1 and not t[-2].isdigit()
+
+
+def match_byline(text: str) -> re.Match | None:
+    """The byline or dateline at the start of ``text`` (a reporter-only line must be the whole block)."""
+    stripped = text.strip()
+    m = _BYLINE.match(stripped)
+    if m:
+        return m
+    if len(stripped) <= 40:
+        return _REPORTER_LINE.match(stripped)
+    return None
+
+
+def _length(text: str) -> int:
+    return len(_SPACES.sub("", text))
+
+
+def _head_candidate(text: str) -> bool:
+    t = text.strip()
+    return (0 < _length(t) <= HEAD_MAX_CHARS and not ends_sentence(t) and t[-1] not in _NO_HEAD_ENDING
+            and not _INNER_FINAL.search(t) and match_byline(t) is None)
+
+
+@dataclass
+class _Head:
+    headline: int
+    kicker: int | None = None
+    subtitle: int | None = None
+    byline: int | None = None
+    body_start: int = 0
+    first: int = 0  # first block index of the article
+
+
+class _Builder:
+    def __init__(self, blocks: list[Block], edition: Edition, script: str):
+        self.blocks = [b for b in blocks if b.text.strip()]
+        self.edition = edition
+        self.script_option = script
+        self.article_ids: dict[str, int] = {}
+        self.profile: str | None = None
+
+    # ---------- text of one block ----------
+    def normalise(self, block: Block) -> str:
+        zh, changed = fullwidth_punctuation(block.text.strip())
+        if changed:
+            self.edition.warn("halfwidth-punct", f"{changed} half-width punctuation mark(s) made full-width",
+                              block.line)
+        return zh
+
+    def published(self, zh: str) -> str:
+        """The Chinese as it will be published: in the source script unless another was asked for."""
+        if self.script_option == "simplified" and self.edition.script == "traditional":
+            return converter(self.profile).convert(zh)
+        if self.script_option == "traditional" and self.edition.script == "simplified":
+            return converter("s2t").convert(zh)
+        return zh
+
+    def key(self, zh: str) -> str | None:
+        if self.profile is None:
+            return None
+        # Simplified: for a traditional source kept traditional (or converted to traditional on request).
+        if self.edition.script == "traditional" and self.script_option != "simplified":
+            k = converter(self.profile).convert(zh)
+        elif self.edition.script == "simplified" and self.script_option == "traditional":
+            return None  # zh is converted from simplified; the source itself is the key
+        else:
+            return None
+        return k if k != zh else None
+
+    def segment(self, seg_id: str, block: Block, zh: str | None = None) -> Segment:
+        zh = self.published(self.normalise(block) if zh is None else zh)
+        source = block.text.strip()
+        seg = Segment(id=seg_id, zh=zh, source=source if source != zh else None, line=block.line)
+        seg.key = self.key(zh)
+        return seg
+
+    # ---------- structure ----------
+    def find_heads(self) -> list[_Head]:
+        blocks = self.blocks
+        if any(b.heading for b in blocks):
+            heads = [self._marked_head(i) for i, b in enumerate(blocks) if b.heading]
+        else:
+            heads = self._unmarked_heads()
+        if not heads or heads[0].first > 0:
+            # Text before the first head: an article of its own, headed by its first block.
+            end = heads[0].first if heads else len(blocks)
+            if end > 0:
+                self.edition.warn("uncertain-headline",
+                                  f"no headline found before line {blocks[end - 1].last_line}; "
+                                  "the first line is taken as the headline", blocks[0].line)
+                head = _Head(headline=0, first=0, body_start=1)
+                head = self._byline_after(head, 1)
+                heads.insert(0, head)
+        return heads
+
+    def _byline_after(self, head: _Head, i: int) -> _Head:
+        if i < len(self.blocks) and not self.blocks[i].heading and match_byline(self.blocks[i].text):
+            head.byline = i
+            head.body_start = i + 1
+        else:
+            head.body_start = i
+        return head
+
+    def _marked_head(self, h: int) -> _Head:
+        blocks = self.blocks
+        head = _Head(headline=h, first=h)
+        k = h - 1
+        if k >= 0 and not blocks[k].heading and match_byline(blocks[k].text) is None and _head_candidate(blocks[k].text):
+            if k > 0 and not blocks[k - 1].heading and not ends_sentence(blocks[k - 1].text) \
+                    and match_byline(blocks[k - 1].text) is None:
+                self.edition.warn("uncertain-headline",
+                                  f"line {blocks[k].line} taken as the kicker of the headline on line "
+                                  f"{blocks[h].line}, though the text before it is unfinished", blocks[k].line)
+            head.kicker = k
+            head.first = k
+        s = h + 1
+        if s < len(blocks) and not blocks[s].heading and match_byline(blocks[s].text) is None:
+            text = blocks[s].text.strip()
+            followed_by_byline = s + 1 < len(blocks) and match_byline(blocks[s + 1].text) is not None
+            plain = not ends_sentence(text) and text[-1] not in _NO_HEAD_ENDING and _length(text) <= SUBTITLE_MAX_CHARS
+            if plain and followed_by_byline:
+                head.subtitle = s
+            elif plain and _length(text) <= HEAD_MAX_CHARS and not (s + 1 < len(blocks) and blocks[s + 1].heading):
+                head.subtitle = s
+                self.edition.warn("uncertain-headline",
+                                  f"line {blocks[s].line} taken as a subtitle (no byline follows it)", blocks[s].line)
+        return self._byline_after(head, (head.subtitle if head.subtitle is not None else h) + 1)
+
+    def _unmarked_heads(self) -> list[_Head]:
+        blocks = self.blocks
+        heads: list[_Head] = []
+        i = 0
+        previous_finished = True  # page start counts as the end of a sentence
+        while i < len(blocks):
+            text = blocks[i].text
+            if previous_finished and _head_candidate(text):
+                j = i
+                while j < len(blocks) and j - i < 3 and _head_candidate(blocks[j].text):
+                    j += 1
+                run = list(range(i, j))
+                if j < len(blocks) and _head_candidate(blocks[j].text):
+                    # More than three short lines in a row: the last three can be a head.
+                    i += 1
+                    continue
+                if j >= len(blocks):
+                    break  # short lines at the end of the page are body, not a head without an article
+                followed_by_byline = match_byline(blocks[j].text) is not None
+                head = self._head_from_run(run, followed_by_byline)
+                heads.append(self._byline_after(head, j))
+                i = head.body_start
+                previous_finished = True
+                continue
+            previous_finished = ends_sentence(text) or match_byline(text) is not None
+            i += 1
+        return heads
+
+    def _head_from_run(self, run: list[int], followed_by_byline: bool) -> _Head:
+        blocks = self.blocks
+        if len(run) == 3:
+            head = _Head(kicker=run[0], headline=run[1], subtitle=run[2], first=run[0])
+        elif len(run) == 2:
+            head = _Head(headline=run[0], subtitle=run[1], first=run[0])
+            self.edition.warn("uncertain-headline",
+                              f"lines {blocks[run[0]].line} and {blocks[run[1]].line} taken as headline and "
+                              "subtitle; they may be kicker and headline", blocks[run[0]].line)
+        else:
+            head = _Head(headline=run[0], first=run[0])
+        if not followed_by_byline:
+            self.edition.warn("uncertain-headline",
+                              f"line {blocks[head.headline].line} taken as a headline: a short line without "
+                              "sentence-final punctuation before body text (no byline)", blocks[head.headline].line)
+        return head
+
+    # ---------- articles ----------
+    def build(self) -> None:
+        heads = self.find_heads()
+        for n, head in enumerate(heads):
+            end = heads[n + 1].first if n + 1 < len(heads) else len(self.blocks)
+            self.edition.articles.append(self.article(head, end))
+
+    def article(self, head: _Head, end: int) -> Article:
+        blocks = self.blocks
+        headline_zh = self.published(self.normalise(blocks[head.headline]))
+        base = stable_id("a", headline_zh)
+        seen = self.article_ids.get(base, 0)
+        self.article_ids[base] = seen + 1
+        article_id = base if seen == 0 else stable_id("a", headline_zh, str(seen))
+        headline = self._head_segment(article_id, "headline", blocks[head.headline], headline_zh)
+        article = Article(id=article_id, headline=headline, line=blocks[head.first].line)
+        if head.kicker is not None:
+            article.kicker = self.segment(f"{article_id}-kicker", blocks[head.kicker])
+        if head.subtitle is not None:
+            article.subtitle = self.segment(f"{article_id}-subtitle", blocks[head.subtitle])
+        body = list(blocks[head.body_start:end])
+        if head.byline is not None:
+            byline_block = blocks[head.byline]
+            m = match_byline(byline_block.text.strip())
+            rest = byline_block.text.strip()[m.end():]
+            if rest.strip():
+                # A dateline running into the first paragraph: split it there.
+                byline_text = byline_block.text.strip()[: m.end()]
+                body.insert(0, Block(rest.strip(), byline_block.line))
+                byline_block = Block(byline_text, byline_block.line)
+            article.byline = self.segment(f"{article_id}-byline", byline_block)
+            if self.edition.paper is None and m.groupdict().get("paper"):
+                paper = m.group("paper")
+                if paper.endswith("报") and paper != "本报":
+                    self.edition.paper = paper
+        article.paragraphs = self.paragraphs(article_id, body)
+        return article
+
+    def _head_segment(self, article_id: str, part: str, block: Block, zh: str) -> Segment:
+        source = block.text.strip()
+        seg = Segment(id=f"{article_id}-{part}", zh=zh, source=source if source != zh else None, line=block.line)
+        seg.key = self.key(zh)
+        return seg
+
+    def paragraphs(self, article_id: str, body: list[Block]) -> list[Paragraph]:
+        groups: list[list[Block]] = []
+        for block in body:
+            if groups and not ends_sentence(groups[-1][-1].text) and not groups[-1][-1].text.rstrip().endswith(("：", ":")):
+                groups[-1].append(block)
+            else:
+                groups.append([block])
+        paragraphs = []
+        seen: dict[str, int] = {}
+        for group in groups:
+            zh, source = self.join(group)
+            zh = self.published(zh)
+            n = seen.get(zh, 0)
+            seen[zh] = n + 1
+            pid = f"{article_id}-p" + stable_id("", zh, str(n))
+            seg = Segment(id=pid + "-0", zh=zh, source=source if source != zh else None, line=group[0].line)
+            seg.key = self.key(zh)
+            paragraphs.append(Paragraph(id=pid, segments=[seg], line=group[0].line))
+        return paragraphs
+
+    def join(self, group: list[Block]) -> tuple[str, str]:
+        """The published text and the exact source of blocks joined across column breaks."""
+        zh = self.normalise(group[0])
+        source = group[0].text.strip()
+        for prev, block in zip(group, group[1:]):
+            text = self.normalise(block)
+            raw = block.text.strip()
+            self.edition.warn("column-join", f"joined line {prev.last_line} to line {block.line} across a "
+                              f"column break: …{zh[-8:]} + {text[:8]}…", block.line)
+            if zh and text and zh[-1] == text[0] and _is_han(text[0]):
+                if _genuine_double(zh, text):
+                    self.edition.warn("doubled-char", f"'{text[0]}' doubled across the break kept: "
+                                      f"{zh[-4:]}|{text[:4]} reads as words", block.line)
+                else:
+                    self.edition.warn("doubled-char", f"'{text[0]}' doubled across the break dropped once: "
+                                      f"{zh[-4:]}|{text[:4]}", block.line)
+                    text = text[1:]
+            zh += text
+            source += "\n" * max(1, block.line - prev.last_line) + raw
+        return zh, source
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+@lru_cache(maxsize=1)
+def _word_frequencies() -> dict:
+    """jieba's dictionary (word -> frequency; prefixes of words have 0). Loaded only when a double occurs."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.dt.FREQ
+
+
+def _genuine_double(before: str, after: str) -> bool:
+    """Whether ``X|X`` across a break is real text: ``XX`` is a word, or a word of 2+ characters starts at ``after``."""
+    words = _word_frequencies()
+    ch = after[0]
+    if words.get(ch + ch):
+        return True
+    return any(words.get(after[:k]) for k in range(2, min(6, len(after)) + 1))
+
+
+def date_from_name(name: str) -> str | None:
+    """An ISO date found in a file name (``...-2023-08-19.txt``, ``20230819``), if it is a real date."""
+    import datetime
+
+    for m in _DATE_IN_NAME.finditer(name):
+        try:
+            return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def build_edition(blocks: list[Block], source: str, encoding: str, script: str = "keep") -> Edition:
+    """An Edition from a page's blocks: articles with head parts and paragraphs (one Segment each).
+
+    ``script``: ``keep`` publishes the source's script; ``simplified``/``traditional`` convert to it.
+    Sentences are not split here: that is ``stages.segment``.
+    """
+    if script not in ("keep", "simplified", "traditional"):
+        raise ValueError(f"script must be keep, simplified or traditional, not {script!r}")
+    edition = Edition(source=source, encoding=encoding)
+    text = "\n".join(b.text for b in blocks)
+    edition.script = detect_script(text)
+    builder = _Builder(blocks, edition, script)
+    if edition.script == "traditional":
+        builder.profile = opencc_profile(text)
+    from pathlib import PurePath
+
+    edition.date = date_from_name(PurePath(source).name)
+    builder.build()
+    return edition

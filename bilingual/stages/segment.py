@@ -1,0 +1,186 @@
+"""Stage: split each paragraph into sentence Segments with stable ids.
+
+Needs: an Edition from a reader (paragraphs holding one Segment with the whole text).
+Adds: one Segment per sentence, whose ``zh`` pieces concatenate back to the paragraph
+exactly (``source`` and ``key`` are split alongside), with ``line`` set to the source
+line where the sentence starts. Head parts (kicker, headline, subtitle, byline) stay
+single segments. Running the stage twice gives the same result.
+
+Sentence rules (Chinese newspaper text):
+ - A sentence ends at ``。！？`` (and ``!?`` after Chinese, ``.`` after Chinese when no
+   letter or digit follows) and at an ellipsis ``……`` unless Chinese punctuation
+   (``，、；：``) follows it.
+ - Closing quotes and brackets stay with their sentence (``。”``, ``。」``, ``！）``), as do
+   repeated marks (``？！``) and the whitespace after them.
+ - No split inside 《》 titles or （） brackets, inside numbers (``3.5``), or at ``——``.
+ - ``；`` ends a sentence only with ``split_semicolons=True`` (for very long sentences).
+
+Ids: ``<article id>-<hash of (sentence, n)>`` where n counts earlier sentences with the
+same text in the article, so an edit elsewhere in the page leaves the id of an unchanged
+sentence as it was (the translation memory and XLIFF round trips rely on this).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Edition, Paragraph, Segment, stable_id
+
+_CLOSERS = "”’」』）)》】〕〉\"'"
+_OPENERS_NO_SPLIT = {"《": "》", "（": "）", "(": ")"}
+_CLOSERS_NO_SPLIT = {v: k for k, v in _OPENERS_NO_SPLIT.items()}
+_TERMINATORS = "。！？!?.…"
+_CANDIDATE = re.compile(r"[。！？!?.…；;《》（）()]")
+_CANDIDATE_NO_SEMICOLON = re.compile(r"[。！？!?.…《》（）()]")
+_AFTER_ELLIPSIS_CONTINUES = "，、；：,;:"
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’]")
+
+
+def _chinese(ch: str) -> bool:
+    return bool(ch) and _HAN.match(ch) is not None
+
+
+def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
+    """Offsets just after each sentence in ``text``; the last is always ``len(text)`` (empty text: [])."""
+    if not text:
+        return []
+    ends: list[int] = []
+    depth: dict[str, int] = {"《": 0, "（": 0, "(": 0}
+    n = len(text)
+    pattern = _CANDIDATE if split_semicolons else _CANDIDATE_NO_SEMICOLON
+    skip_to = 0
+    for m in pattern.finditer(text):
+        i = m.start()
+        if i < skip_to:
+            continue
+        ch = text[i]
+        if ch in _OPENERS_NO_SPLIT:
+            depth[ch] += 1
+            continue
+        if ch in _CLOSERS_NO_SPLIT:
+            opener = _CLOSERS_NO_SPLIT[ch]
+            if depth[opener] > 0:
+                depth[opener] -= 1
+            continue
+        if depth["《"] or depth["（"] or depth["("]:
+            continue
+        prev = text[i - 1] if i > 0 else ""
+        nxt = text[i + 1] if i + 1 < n else ""
+        if ch in "!?" and not _chinese(prev):
+            continue
+        if ch == "." and (not _chinese(prev) or (nxt.isascii() and nxt.isalnum())):
+            continue
+        j = i + 1
+        if ch == "…":
+            while j < n and text[j] == "…":
+                j += 1
+            if j < n and text[j] in _AFTER_ELLIPSIS_CONTINUES:
+                skip_to = j
+                continue
+        # Further marks and closing quotes/brackets belong to this sentence, then the whitespace.
+        while j < n and (text[j] in _TERMINATORS and text[j] != "." or text[j] in _CLOSERS):
+            if text[j] in _CLOSERS_NO_SPLIT and depth[_CLOSERS_NO_SPLIT[text[j]]] == 0 and text[j] in "）)":
+                pass  # an unmatched closing bracket: still part of this sentence
+            j += 1
+        while j < n and text[j].isspace():
+            j += 1
+        skip_to = j
+        if j < n:
+            ends.append(j)
+    ends.append(n)
+    return ends
+
+
+def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
+    """Where the cuts in ``zh`` fall in ``source``: source differs by full-width marks, dropped spaces,
+    newlines at column joins and repaired doubled characters. Unmatched characters count one for one."""
+    if len(zh) == len(source):
+        return cuts
+    from ..read.punctuation import FULLWIDTH
+
+    mapping = [0] * (len(zh) + 1)
+    i = j = 0
+    while i < len(zh):
+        z = zh[i]
+        if j < len(source):
+            s = source[j]
+            if s == z or FULLWIDTH.get(s) == z:
+                mapping[i] = j
+                i += 1
+                j += 1
+                continue
+            if s.isspace() or (j > 0 and s == source[j - 1] and (j + 1 >= len(source) or source[j + 1] == z)):
+                j += 1
+                continue
+        mapping[i] = min(j, len(source))
+        i += 1
+        j += 1
+    mapping[len(zh)] = len(source)
+    result = []
+    for c in cuts:
+        if c >= len(zh):
+            result.append(len(source))
+        else:
+            # Whitespace (newlines of a column join) before the next sentence stays with the previous one.
+            result.append(mapping[c])
+    return result
+
+
+def _pieces(text: str, cuts: list[int]) -> list[str]:
+    start = 0
+    out = []
+    for c in cuts:
+        out.append(text[start:c])
+        start = c
+    return out
+
+
+def segment_paragraph(paragraph: Paragraph, split_semicolons: bool = False) -> list[Segment]:
+    """The paragraph's segments split into sentences (ids still to be given); text is kept exactly."""
+    out: list[Segment] = []
+    for seg in paragraph.segments:
+        cuts = sentence_ends(seg.zh, split_semicolons)
+        if len(cuts) <= 1:
+            out.append(Segment(id=seg.id, zh=seg.zh, en=seg.en, engine=seg.engine, flags=list(seg.flags),
+                               source=seg.source, key=seg.key, terms=list(seg.terms), score=seg.score,
+                               line=seg.line if seg.line is not None else paragraph.line))
+            continue
+        zh_parts = _pieces(seg.zh, cuts)
+        source = seg.source if seg.source is not None else seg.zh
+        source_parts = _pieces(source, _source_offsets(seg.zh, source, cuts))
+        key_parts = None
+        if seg.key is not None:
+            if len(seg.key) == len(seg.zh):
+                key_parts = _pieces(seg.key, cuts)
+            else:
+                key_cuts = sentence_ends(seg.key, split_semicolons)
+                if len(key_cuts) == len(cuts):
+                    key_parts = _pieces(seg.key, key_cuts)
+                else:
+                    from ..read.encoding import converter
+
+                    key_parts = [converter("t2s").convert(p) for p in zh_parts]
+        line = seg.line if seg.line is not None else paragraph.line
+        for k, zh in enumerate(zh_parts):
+            src = source_parts[k]
+            key = key_parts[k] if key_parts is not None else None
+            out.append(Segment(id="", zh=zh, source=src if src != zh else None,
+                               key=key if key != zh else None,
+                               line=line))
+            if line is not None:
+                line += src.count("\n")
+    return out
+
+
+def segment_edition(edition: Edition, split_semicolons: bool = False) -> Edition:
+    """Split every paragraph into sentences and give each a stable id; returns the same Edition."""
+    for article in edition.articles:
+        seen: dict[str, int] = {}
+        for paragraph in article.paragraphs:
+            segments = segment_paragraph(paragraph, split_semicolons)
+            for seg in segments:
+                n = seen.get(seg.zh, 0)
+                seen[seg.zh] = n + 1
+                seg.id = f"{article.id}-" + stable_id("s", seg.zh, str(n))
+            paragraph.segments = segments
+    return edition
