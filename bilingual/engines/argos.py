@@ -86,7 +86,7 @@ class ArgosEngine:
 
     def __init__(self, package_dir: Path, *, beam_size: int = DEFAULT_BEAM_SIZE,
                  max_batch_size: int = DEFAULT_MAX_BATCH_SIZE, threads: int | None = None,
-                 compute_type: str = "auto"):
+                 compute_type: str = "auto", decoding_options: dict | None = None):
         import ctranslate2
         import sentencepiece as spm
 
@@ -101,6 +101,8 @@ class ArgosEngine:
             raise ModelError("package is incomplete (needs model/model.bin and sentencepiece.model)",
                              self.package_dir)
         self.beam_size = beam_size
+        # Extra/overriding CTranslate2 decoding options (the bench fixes the output length with them).
+        self.decoding_options = dict(decoding_options or {})
         self.max_batch_size = max_batch_size
         try:
             # One translator with all cores on one batch: our batches are
@@ -141,15 +143,16 @@ class ArgosEngine:
         for start in range(0, len(order), self.max_batch_size):
             chunk = order[start:start + self.max_batch_size]
             longest = max(len(tokens[i]) for i in chunk)
-            batch = self.translator.translate_batch(
-                [tokens[i] for i in chunk],
-                target_prefix=[prefix] * len(chunk) if prefix else None,
+            options = dict(
                 beam_size=max(self.beam_size, n),
                 num_hypotheses=n,
                 return_scores=True,
                 # A runaway decoder (repetition loop) stops at about 3x the source.
                 max_decoding_length=min(MAX_DECODING_LENGTH, 3 * longest + 10),
             )
+            options.update(self.decoding_options)
+            batch = self.translator.translate_batch(
+                [tokens[i] for i in chunk], target_prefix=[prefix] * len(chunk) if prefix else None, **options)
             for i, result in zip(chunk, batch):
                 hyps = []
                 for pieces, score in zip(result.hypotheses, result.scores):

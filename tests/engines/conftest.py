@@ -119,6 +119,7 @@ def build_random_argos_package(
     ffn: int = 128,
     num_heads: int = 4,
     vocab_size: int = 1000,
+    model_vocab_size: int | None = None,
     quantization: str | None = None,
     sentencepiece_model: Path | None = None,
     from_code: str = "zh",
@@ -129,8 +130,9 @@ def build_random_argos_package(
     """Build ``translate-<from>_<to>.argosmodel`` in ``out_dir`` and return its path.
 
     The SentencePiece model is trained here unless ``sentencepiece_model`` is
-    given; the CTranslate2 vocabulary is the SentencePiece vocabulary, shared
-    between source and target as in the real Argos packages.
+    given; the CTranslate2 vocabulary is the SentencePiece vocabulary (padded to
+    ``model_vocab_size`` when given), shared between source and target as in
+    the real Argos packages.
     """
     import ctranslate2
     import sentencepiece as spm
@@ -146,6 +148,10 @@ def build_random_argos_package(
         train_sentencepiece(sp_path, vocab_size=vocab_size)
     sp = spm.SentencePieceProcessor(model_file=str(sp_path))
     vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    if model_vocab_size and model_vocab_size > len(vocab):
+        # A real-sized output layer (Argos: 50,000) whatever the SentencePiece size: the extra
+        # entries are tokens SentencePiece never produces, as unused rows are in real models.
+        vocab += [f"<unused{i}>" for i in range(model_vocab_size - len(vocab))]
 
     spec = ctranslate2.specs.TransformerSpec.from_config(num_layers=num_layers, num_heads=num_heads)
     _random_weights(spec, vocab_size=len(vocab), d_model=d_model, ffn=ffn, seed=seed)
