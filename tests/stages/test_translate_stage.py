@@ -233,3 +233,43 @@ def test_placeholder_pad_keeps_digits_apart_and_pattern_does_not_eat_longer_inde
     protected, hits = protect(seg, ScriptedEngine())
     assert protected == "ZX0 1998年"
     assert placeholder_pattern("ZX1").findall("ZX1 ZX12 zx 1") == ["ZX1", "zx 1"]
+
+
+class CopyEngine(ScriptedEngine):
+    """Returns its input unchanged: placeholders always come back exactly once."""
+
+    def translate_batch(self, sentences, num_hypotheses=1):
+        self.calls.append(list(sentences))
+        return [[Hypothesis(s, -0.1)] for s in sentences]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TERMS = [("市委书记", "Party Secretary"), ("刘越高", "Liu Yuegao"), ("鄯善县", "Shanshan County"),
+          ("援疆", "Xinjiang aid"), ("1998", "nineteen-ninety-eight")]
+_FILLER = st.text(alphabet="的了在是和与对要把从ab12 ，。", max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_FILLER, st.sampled_from(_TERMS)), min_size=1, max_size=6), _FILLER)
+def test_protect_restore_round_trip_property(parts, tail):
+    zh, hits, pos = "", [], 0
+    for filler, (term_zh, term_en) in parts:
+        zh += filler
+        hits.append(TermHit(term_zh, term_en, "term", len(zh), len(zh) + len(term_zh)))
+        zh += term_zh
+    zh += tail
+    engine = CopyEngine()
+    seg = Segment(id="s", zh=zh, terms=hits)
+    protected, ordered = protect(seg, engine)
+    assert not any(term_zh in protected for term_zh, _ in _TERMS if term_zh != "1998")
+    restored, failed = restore(protected, ordered, engine)
+    assert failed == []
+    # Every term's English comes back once per occurrence, in source order.
+    expected = [en for _, (_, en) in parts]
+    assert [restored.count(en) for en in expected] == [expected.count(en) for en in expected]
+    at = 0
+    for en in expected:
+        at = restored.find(en, at)
+        assert at >= 0
+        at += len(en)
