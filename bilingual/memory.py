@@ -53,6 +53,11 @@ def normalise_source(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
+def model_key(signature: dict) -> str:
+    """The model part of the TM key for an engine or edition signature: model name and version."""
+    return " ".join(str(signature.get(k) or "") for k in ("model", "version")).strip()
+
+
 @dataclass
 class MemoryEntry:
     source: str

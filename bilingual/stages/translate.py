@@ -188,7 +188,9 @@ def _decode(engine: Engine, texts: list[str], num_hypotheses: int) -> dict[str, 
 
 
 def _model_id(signature: dict) -> str:
-    return " ".join(str(signature.get(k, "")) for k in ("model", "version")).strip()
+    from ..memory import model_key
+
+    return model_key(signature)
 
 
 def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None,
@@ -208,7 +210,8 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
         if not seg.text_key.strip():
             seg.en, seg.score = "", None
             continue
-        if memory is not None and _from_memory(seg, memory, engine.name, model_id, glossary_version):
+        if memory is not None and _from_memory(seg, memory, engine.name, model_id,
+                                                       str(signature.get("model", "")), glossary_version):
             continue
         protected, hits = protect(seg, engine)
         work.append(_Work(seg, hits, protected))
@@ -269,8 +272,11 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
     return edition
 
 
-def _from_memory(seg: Segment, memory, engine: str, model_id: str, glossary_version: str) -> bool:
+def _from_memory(seg: Segment, memory, engine: str, model_id: str, model_only: str, glossary_version: str) -> bool:
     entry = memory.lookup(seg.text_key, engine, model_id, glossary_version)
+    if entry is None and model_id != model_only:
+        # Reviewed English stored by `bilingual import-xliff` is keyed by the signature's model alone.
+        entry = memory.lookup(seg.text_key, engine, model_only, glossary_version)
     if entry is None:
         return False
     seg.en, seg.score = entry.en, entry.score

@@ -273,3 +273,15 @@ def test_protect_restore_round_trip_property(parts, tail):
         at = restored.find(en, at)
         assert at >= 0
         at += len(en)
+
+
+def test_reviewed_english_stored_under_the_model_alone_is_served(tmp_path):
+    # `bilingual import-xliff` stores reviewed sentences keyed by the edition signature's model.
+    from bilingual.memory import open_memory
+
+    with open_memory(tmp_path) as memory:
+        memory.store("他说。", "He said so.", "scripted", "scripted", "")
+        memory.commit()
+        engine = ScriptedEngine()
+        ed = translate_edition(make_edition("他说。"), engine, memory=memory)
+    assert engine.calls == [] and next(ed.articles[0].body_segments()).en == "He said so."
