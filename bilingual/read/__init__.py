@@ -62,14 +62,10 @@ def read_page(path: Path, *, script: str = "keep") -> Edition:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
     reader = READERS.get(path.suffix.lower(), _text)
-    if not data.strip() or (reader is _text and not _has_text(data)):
+    if not data.strip():
         raise InputError("empty file", path)
     edition = reader(path, data, script)
     if not edition.articles:
-        raise InputError("no text found", path)
+        raise InputError("empty file (no text, only whitespace or markup)", path)
     return edition
 
-
-def _has_text(data: bytes) -> bool:
-    """False for files holding only whitespace, in whatever encoding (UTF-16 spaces included)."""
-    return bool(data.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe").strip())

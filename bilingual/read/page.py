@@ -27,8 +27,9 @@ counted) that is not a byline, has no sentence-final ending, does not end in
 ``，、；：—``, has no ``。！？`` inside, and follows the page start, a byline-less
 head, or a block that ends sentence-final (a block after an unfinished one is a
 column fragment, not a headline). A run of 1-3 candidates followed by a byline is a
-head for certain; followed by body text it is a head with an ``uncertain-headline``
-warning. One candidate: headline. Two: headline and subtitle (``uncertain-headline``:
+head for certain. Followed by body text, only on a page without any byline, the last
+line of the run is a headline (lines with a comma do not count there), with an ``uncertain-headline``
+warning; on a page with bylines such a line is a column fragment of the body. One candidate: headline. Two: headline and subtitle (``uncertain-headline``:
 it may be kicker and headline). Three: kicker, headline, subtitle. Text before the
 first head becomes an article whose headline is its first block (``uncertain-headline``).
 
@@ -72,17 +73,18 @@ _SPACES = re.compile(r"\s+")
 # Bylines and datelines. Anchored at the start of a block.
 _BYLINE = re.compile(
     r"""^(?:
-        (?P<paper>[\u4e00-\u9fff]{0,10}?(?:报|网|社|台|刊|客户端))讯        # 衡阳晚报讯, 本报讯, 人民网讯
+        (?P<paper>[\u4e00-\u9fff]{0,10}?(?:报|報|网|網|社|台|臺|刊|客户端|客戶端))[讯訊]  # 衡阳晚报讯, 本报讯, 人民网讯
           (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
-      | [\u4e00-\u9fff]{1,8}社[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日电   # 新华社北京8月18日电
+      | [\u4e00-\u9fff]{1,8}社[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日[电電]  # 新华社北京8月18日电
           (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
     )""",
     re.VERBOSE,
 )
 _NAME = r"[\u4e00-\u9fff·]{2,5}"
+_ROLE = r"(?:(?:本报|本報|全媒体|全媒體|融媒体|融媒體|见习|見習|特约|特約)?[记記]者|通[讯訊]员|通[讯訊]員|实习生|實習生|摄影|攝影)"
 _REPORTER_LINE = re.compile(
-    rf"""^[(（]?(?:(?:本报|全媒体|融媒体|见习|特约)?记者|通讯员|实习生|文[/／]图|文|图)[:：]?[ \t\u3000]*{_NAME}
-        (?:[ \t\u3000、]+(?:(?:本报|全媒体|融媒体|见习|特约)?记者|通讯员|实习生|摄影)?[:：]?[ \t\u3000]*{_NAME})*[)）]?$""",
+    rf"""^[(（]?(?:{_ROLE}|文[/／]图|文[/／]圖|文|图|圖)[:：]?[ \t\u3000]*{_NAME}
+        (?:[ \t\u3000、]+{_ROLE}?[:：]?[ \t\u3000]*{_NAME})*[)）]?$""",
     re.VERBOSE,
 )
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
@@ -243,20 +245,35 @@ class _Builder:
         heads: list[_Head] = []
         i = 0
         previous_finished = True  # page start counts as the end of a sentence
+        page_has_bylines = any(match_byline(b.text) for b in blocks)
+
+        def candidate(text: str) -> bool:
+            # Without bylines to confirm a head, a line with a comma is taken for body text.
+            return _head_candidate(text) and (page_has_bylines or not re.search(r"[，,]", text))
+
         while i < len(blocks):
             text = blocks[i].text
-            if previous_finished and _head_candidate(text):
+            if previous_finished and candidate(text):
                 j = i
-                while j < len(blocks) and j - i < 3 and _head_candidate(blocks[j].text):
+                while j < len(blocks) and j - i < 3 and candidate(blocks[j].text):
                     j += 1
                 run = list(range(i, j))
-                if j < len(blocks) and _head_candidate(blocks[j].text):
+                if j < len(blocks) and candidate(blocks[j].text):
                     # More than three short lines in a row: the last three can be a head.
                     i += 1
                     continue
                 if j >= len(blocks):
                     break  # short lines at the end of the page are body, not a head without an article
                 followed_by_byline = match_byline(blocks[j].text) is not None
+                if not followed_by_byline:
+                    # Without a byline only the last short line can be the headline; the ones before it
+                    # (a last line without a full stop, say) stay with the text above. On a page whose
+                    # articles carry bylines, a short line before body text is a column fragment.
+                    if page_has_bylines:
+                        previous_finished = False
+                        i = j
+                        continue
+                    run = run[-1:]
                 head = self._head_from_run(run, followed_by_byline)
                 heads.append(self._byline_after(head, j))
                 i = head.body_start
@@ -316,7 +333,7 @@ class _Builder:
             article.byline = self.segment(f"{article_id}-byline", byline_block)
             if self.edition.paper is None and m.groupdict().get("paper"):
                 paper = m.group("paper")
-                if paper.endswith("报") and paper != "本报":
+                if paper.endswith(("报", "報")) and paper not in ("本报", "本報"):
                     self.edition.paper = paper
         article.paragraphs = self.paragraphs(article_id, body)
         return article
