@@ -1,0 +1,107 @@
+"""HTML news pages (lxml): the article body, not the navigation.
+
+Rules:
+ - Decoding: a BOM, else the ``charset`` the page declares in its first 4 KB (GB2312/GBK
+   read as GB18030), else the same detection as text pages.
+ - Dropped before anything else: ``script, style, noscript, nav, header, footer, aside,
+   form, iframe, template`` and elements whose class/id says nav/menu/footer/sidebar/comment.
+ - The body: the ``<article>`` with the most text; without one, the element whose direct
+   ``<p>`` children hold the most text (the densest block of paragraphs).
+ - Blocks: ``h1``-``h6``, ``p``, ``li``, ``blockquote`` inside the body, in document order
+   (an element inside another taken one is not taken twice). ``<h1>`` is the headline mark;
+   the page's first ``<h1>`` outside the body is put in front of it, and when there is no
+   ``<h1>`` at all the ``<title>`` is. Lines are the elements' source lines.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Edition
+from .encoding import decode_page
+from .page import Block, build_edition
+
+_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
+_DROP_CLASS = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|breadcrumb|comment|share|related|ad|ads)(?:$|[\s_-])",
+                         re.IGNORECASE)
+_BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"}
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_CODEC_FOR_CHARSET = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",
+                      "big5": "cp950", "utf8": "utf-8"}
+
+
+def decode_html(data: bytes, path: Path) -> tuple[str, str]:
+    """The page's text and encoding: BOM, then the declared charset, then detection."""
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        m = _CHARSET.search(data[:4096])
+        if m:
+            declared = m.group(1).decode("ascii").lower()
+            codec = _CODEC_FOR_CHARSET.get(declared, declared)
+            try:
+                return data.decode(codec), declared
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong declaration is common: detect instead
+    return decode_page(data, path)
+
+
+def _text(el) -> str:
+    return re.sub(r"\s+", " ", el.text_content()).strip()
+
+
+def _droppable(el) -> bool:
+    if el.tag in _DROP_TAGS:
+        return True
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    return bool(marks) and _DROP_CLASS.search(marks) is not None
+
+
+def _body_element(root):
+    articles = root.findall(".//article")
+    if articles:
+        return max(articles, key=lambda a: len(_text(a)))
+    best, best_size = root, 0
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        size = sum(len(_text(p)) for p in el if p.tag == "p")
+        if size > best_size:
+            best, best_size = el, size
+    return best
+
+
+def blocks_from_html(text: str, path: Path) -> list[Block]:
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True))
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"not a readable HTML page ({exc})", path) from None
+    for el in list(root.iter()):
+        if isinstance(el.tag, str) and el.getparent() is not None and _droppable(el):
+            el.drop_tree()
+    body = _body_element(root)
+    taken = []
+    for el in body.iter():
+        if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
+            continue
+        if any(parent in taken for parent in el.iterancestors()):
+            continue
+        taken.append(el)
+    blocks = [Block(_text(el), el.sourceline or 0, heading=el.tag == "h1") for el in taken if _text(el)]
+    if not any(b.heading for b in blocks):
+        h1 = root.find(".//h1")
+        title = root.find(".//title")
+        source = h1 if h1 is not None and _text(h1) else title if title is not None and _text(title) else None
+        if source is not None:
+            blocks.insert(0, Block(_text(source), source.sourceline or 0, heading=True))
+    return blocks
+
+
+def read_html_page(path: Path, data: bytes, *, script: str = "keep") -> Edition:
+    """An HTML page's bytes -> Edition of its article body (paragraphs not yet split into sentences)."""
+    text, encoding = decode_html(data, path)
+    return build_edition(blocks_from_html(text, path), str(path), encoding, script=script)
