@@ -71,6 +71,7 @@ class _DocxBuilder:
         self.cjk_font = CJK_FONTS[options.cjk_font]
         self.doc = Document()
         self._define_styles()
+        self.style_ids = {name: self.doc.styles[name].style_id for name in STYLES}
         self._set_page()
 
     # -- setup ---------------------------------------------------------------
@@ -125,6 +126,16 @@ class _DocxBuilder:
                 el.text = text
             run._r.append(el)
 
+    # -- paragraphs and runs ---------------------------------------------------
+    def _style(self, paragraph, name: str):
+        """Apply a paragraph style by its cached id: python-docx's lookup by name scans every
+        latent style on each call, which dominated the build time of long editions."""
+        paragraph._p.get_or_add_pPr().style = self.style_ids[name]
+        return paragraph
+
+    def _paragraph(self, name: str):
+        return self._style(self.doc.add_paragraph(), name)
+
     # -- runs ----------------------------------------------------------------
     def _add_run(self, paragraph, text: str, lang: str, seg: Segment | None = None):
         from docx.enum.text import WD_COLOR_INDEX
@@ -148,9 +159,9 @@ class _DocxBuilder:
     # -- content -------------------------------------------------------------
     def build(self):
         doc = self.doc
-        masthead = doc.add_paragraph(style="Masthead")
+        masthead = self._paragraph("Masthead")
         self._add_run(masthead, self.edition.paper or edition_title(self.edition), "zh")
-        dateline = doc.add_paragraph(style="Colophon")
+        dateline = self._paragraph("Colophon")
         bits = [b for b in (self.edition.date, self.edition.place, "Bilingual edition",
                             engine_note(self.edition)) if b]
         self._add_run(dateline, " \u00b7 ".join(bits), "en")
@@ -160,7 +171,7 @@ class _DocxBuilder:
                 self._add_sentence_table(article)
             else:
                 self._add_paragraphs(article)
-        colophon = doc.add_paragraph(style="Colophon")
+        colophon = self._paragraph("Colophon")
         self._add_run(colophon, f"{engine_note(self.edition)}. {signature_line(self.edition)}. "
                                 f"Source: {self.edition.stem}.", "en")
         self._fill_core_properties()
@@ -170,12 +181,13 @@ class _DocxBuilder:
         for part, seg in article.heads():
             base = HEAD_STYLE[part]
             if self.options.layout != "english":
-                self._add_run(self.doc.add_paragraph(style=f"{base} ZH"), seg.zh, "zh", seg)
-            self._add_en(self.doc.add_paragraph(style=f"{base} EN"), seg)
+                self._add_run(self._paragraph(f"{base} ZH"), seg.zh, "zh", seg)
+            self._add_en(self._paragraph(f"{base} EN"), seg)
 
     def _add_sentence_table(self, article: Article) -> None:
         from docx.oxml import OxmlElement
         from docx.shared import Cm
+        from docx.table import _Cell
 
         segments = list(article.body_segments())
         if not segments:
@@ -190,36 +202,38 @@ class _DocxBuilder:
         header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for cell, (label, lang) in zip(header.cells, (("中文", "zh"), ("English", "en"))):
             paragraph = cell.paragraphs[0]
-            paragraph.style = self.doc.styles[f"Body {lang.upper()}"]
+            self._style(paragraph, f"Body {lang.upper()}")
             self._add_run(paragraph, label, lang).bold = True
         for seg in segments:
             row = table.add_row()
             # A sentence pair is never split across pages.
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-            zh_cell, en_cell = row.cells
+            # python-docx's row.cells walks the whole table each time (quadratic on long articles).
+            zh_cell, en_cell = (_Cell(tc, table) for tc in row._tr.tc_lst)
+            zh_cell.width = en_cell.width = Cm(width)
             zh_par, en_par = zh_cell.paragraphs[0], en_cell.paragraphs[0]
-            zh_par.style, en_par.style = self.doc.styles["Body ZH"], self.doc.styles["Body EN"]
+            self._style(zh_par, "Body ZH")
+            self._style(en_par, "Body EN")
             if seg.id in first_ids:  # a new paragraph of the article starts here
                 zh_par.paragraph_format.first_line_indent = Cm(0.75)
             self._add_run(zh_par, seg.zh, "zh", seg)
             self._add_en(en_par, seg)
-        for row in table.rows:
-            for cell in row.cells:
-                cell.width = Cm(width)
+        for cell in header.cells:
+            cell.width = Cm(width)
         # A little air after the table before the next article's headline.
-        self.doc.add_paragraph(style="Body EN")
+        self._paragraph("Body EN")
 
     def _add_paragraphs(self, article: Article) -> None:
         from docx.shared import Cm
 
         for para in article.paragraphs:
             if self.options.layout == "interleaved":
-                zh_par = self.doc.add_paragraph(style="Body ZH")
+                zh_par = self._paragraph("Body ZH")
                 zh_par.paragraph_format.first_line_indent = Cm(0.75)
                 zh_par.paragraph_format.keep_with_next = True
                 for seg in para.segments:
                     self._add_run(zh_par, seg.zh, "zh", seg)
-            en_par = self.doc.add_paragraph(style="Body EN")
+            en_par = self._paragraph("Body EN")
             for i, seg in enumerate(para.segments):
                 if i:
                     self._add_run(en_par, " ", "en")
