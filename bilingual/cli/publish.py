@@ -195,10 +195,11 @@ def apply_review(edition, units, xliff_path: Path) -> tuple[set[str], list[str]]
 def _update_memory(edition, reviewed_ids: set[str]) -> str:
     """Store the reviewed English in the translation memory under the edition's own signature
     (engine, model, glossary), so the next run of the same engine serves the reviewed sentence."""
-    from ..memory import open_memory
+    from ..memory import model_key, open_memory
 
     sig = edition.signature or {}
-    engine, model, glossary = (str(sig.get(k) or "") for k in ("engine", "model", "glossary"))
+    # The same key the translate stage looks up: engine, model_key(signature), glossary version.
+    engine, model, glossary = str(sig.get("engine") or ""), model_key(sig), str(sig.get("glossary") or "")
     reviewed = [seg for seg in edition.segments() if seg.id in reviewed_ids and seg.en]
     with open_memory(None) as memory:
         for seg in reviewed:
