@@ -49,8 +49,9 @@ def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> b
     document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=_local_fetcher())
     try:
         # full_fonts=False: subset every font (harfbuzz-subset when the library is present).
-        return document.write_pdf(full_fonts=False, uncompressed_pdf=False,
-                                  custom_metadata=True)
+        # pdf_tags: a structure tree, so assistive tools read each Chinese sentence, then its English.
+        return document.write_pdf(full_fonts=False, uncompressed_pdf=False, custom_metadata=True,
+                                  pdf_tags=True)
     except Exception as e:  # WeasyPrint raises plain exceptions; give the user one line
         raise OutputError(f"PDF rendering failed for {edition_title(edition)}: {e}") from e
 

@@ -116,6 +116,19 @@ def test_headlines_sentences_in_order_once_each(sbs):
     assert headline.zh.split()[0] in text and "Shoulder the great" in text
 
 
+def test_text_extracts_in_reading_order(sbs):
+    # Content order (pdftotext -raw) and the tag tree: each Chinese sentence, then its English.
+    edition, path = sbs
+    assert re.search(r"Tagged:\s+yes", run("pdfinfo", str(path)))
+    raw = squash(run("pdftotext", "-raw", str(path), "-"))
+    positions = []
+    for seg in edition.segments():
+        start = positions[-1] if positions else 0
+        positions.append(raw.index(squash(seg.zh), start))
+        positions.append(raw.index(squash(seg.en), positions[-1]))
+    assert positions == sorted(positions)
+
+
 def test_side_by_side_columns_and_no_overlaps(sbs):
     edition, path = sbs
     pages = pages_words(path)
