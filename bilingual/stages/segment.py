@@ -91,39 +91,58 @@ def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
     return ends
 
 
+_TO_FULLWIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"})
+
+
 def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
-    """Where the cuts in ``zh`` fall in ``source``: source differs by full-width marks, dropped spaces,
-    newlines at column joins and repaired doubled characters. Unmatched characters count one for one."""
+    """Where the cuts in ``zh`` fall in ``source``.
+
+    ``source`` differs from ``zh`` by half-width marks (one for one), spaces dropped beside them,
+    newlines at column joins and repaired doubled characters (both skipped in ``source``);
+    any other difference (a script conversion) counts one character for one. Equal runs are
+    skipped with slice comparisons, so the cost grows with the number of differences.
+    """
     if len(zh) == len(source):
         return cuts
-    from ..read.punctuation import FULLWIDTH
-
-    mapping = [0] * (len(zh) + 1)
+    mapped = source.translate(_TO_FULLWIDTH)
+    result: list[int] = []
+    cut_iter = iter(cuts)
+    cut = next(cut_iter, None)
     i = j = 0
-    while i < len(zh):
-        z = zh[i]
-        if j < len(source):
-            s = source[j]
-            if s == z or FULLWIDTH.get(s) == z:
-                mapping[i] = j
-                i += 1
+    nz, ns = len(zh), len(mapped)
+    while cut is not None:
+        # Skip the longest equal run from (i, j) by doubling, then halving, the step.
+        step = 64
+        while step:
+            if i + step <= nz and j + step <= ns and zh[i:i + step] == mapped[j:j + step]:
+                while cut is not None and cut < i + step:
+                    result.append(j + (cut - i))
+                    cut = next(cut_iter, None)
+                i += step
+                j += step
+                step *= 2
+            else:
+                step //= 2
+        if cut is None:
+            break
+        if i >= nz:
+            result.append(ns)
+            cut = next(cut_iter, None)
+            continue
+        if cut == i:
+            # A cut at a difference: whitespace only in the source stays with the sentence before.
+            while j < ns and mapped[j].isspace() and mapped[j] != zh[i]:
                 j += 1
-                continue
-            if s.isspace() or (j > 0 and s == source[j - 1] and (j + 1 >= len(source) or source[j + 1] == z)):
-                j += 1
-                continue
-        mapping[i] = min(j, len(source))
-        i += 1
-        j += 1
-    mapping[len(zh)] = len(source)
-    result = []
-    for c in cuts:
-        if c >= len(zh):
-            result.append(len(source))
+            result.append(j)
+            cut = next(cut_iter, None)
+            continue
+        if j < ns and (mapped[j].isspace() or (j > 0 and source[j] == source[j - 1]
+                                              and j + 1 < ns and mapped[j + 1] == zh[i])):
+            j += 1  # whitespace or a repaired doubled character: only in the source
         else:
-            # Whitespace (newlines of a column join) before the next sentence stays with the previous one.
-            result.append(mapping[c])
-    return result
+            i += 1  # a substituted character
+            j += 1
+    return [min(r, ns) for r in result]
 
 
 def _pieces(text: str, cuts: list[int]) -> list[str]:

@@ -246,3 +246,21 @@ def test_undecodable_input_names_the_line(tmp_path):
 def test_a_directory_is_not_a_page(tmp_path):
     with pytest.raises(InputError, match="not a file"):
         read_page(tmp_path)
+
+
+@pytest.mark.parametrize("page", [SIMPLIFIED_PAGE, TRADITIONAL_PAGE, UNMARKED_PAGE, NO_BYLINE_PAGE,
+                                  SIMPLIFIED_PAGE.replace("\n", "\r\n"),
+                                  "\u3000\u3000" + UNMARKED_PAGE.replace("\n8月", "\n\u3000\u30008月")])
+def test_no_character_of_a_made_page_is_dropped(tmp_path, page):
+    from bilingual.read.punctuation import FULLWIDTH
+
+    edition = segment_edition(read_page(write(tmp_path, "p.txt", page.encode("utf-8"))))
+    got = ""
+    for a in edition.articles:
+        got += "".join(s.zh for s in (a.kicker, a.headline, a.subtitle, a.byline) if s is not None)
+        got += "".join(s.zh for s in a.body_segments())
+    expected = "".join(FULLWIDTH.get(ch, ch) for ch in re.sub(r"(?m)^#+ ", "", page) if not ch.isspace())
+    got = "".join(FULLWIDTH.get(ch, ch) for ch in got if not ch.isspace())
+    assert got == expected
+    sources = "".join((s.source if s.source is not None else s.zh) for s in edition.segments())
+    assert re.sub(r"\s", "", sources) == re.sub(r"\s", "", re.sub(r"(?m)^#+ ", "", page))

@@ -55,16 +55,29 @@ def test_segments_concatenate_back_to_the_paragraph_exactly(text, semicolons):
     assert all(parts)
 
 
-@given(CHINESE_TEXT)
-@settings(max_examples=100, deadline=None)
-def test_segmented_model_concatenates_back_with_source(text):
-    seg = Segment(id="x", zh=text, source=text.replace("，", ",").replace("（", "("), line=1)
+@given(CHINESE_TEXT, st.lists(st.integers(min_value=0, max_value=80), max_size=4), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_segmented_model_concatenates_back_with_source(text, breaks, halfwidth):
+    """zh pieces join to the paragraph; source pieces join to the source and hold the same text as zh."""
+    source = text
+    for b in sorted(set(breaks), reverse=True):  # column breaks: newlines only in the source
+        source = source[:b] + "\n\n" + source[b:]
+    if halfwidth:
+        source = source.replace("，", ",").replace("（", "(").replace("？", "?")
+    seg = Segment(id="x", zh=text, source=source, line=1)
     edition = Edition(source="t", encoding="utf-8", articles=[
         Article(id="a1", headline=Segment(id="h", zh="标题"), paragraphs=[Paragraph(id="p", segments=[seg])])])
     segment_edition(edition)
     segments = edition.articles[0].paragraphs[0].segments
     assert "".join(s.zh for s in segments) == text
-    assert "".join(s.source if s.source is not None else s.zh for s in segments) == seg.source
+    assert "".join(s.source if s.source is not None else s.zh for s in segments) == source
+    from bilingual.read.punctuation import FULLWIDTH
+
+    def bare(t: str) -> str:
+        return "".join(FULLWIDTH.get(ch, ch) for ch in t if not ch.isspace())
+
+    for s in segments:
+        assert bare(s.source if s.source is not None else s.zh) == bare(s.zh)
 
 
 def _edition(paragraphs: list[str]) -> Edition:
