@@ -19,11 +19,11 @@ def load_engine(name: str = "auto", data_dir: Path | None = None) -> Engine:
     if name not in ENGINE_NAMES:
         raise UsageError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
     if name in ("auto", "argos"):
-        from .argos import ArgosEngine, find_zh_en_package
+        from .argos import find_zh_en_package, load_argos_engine
 
         package = find_zh_en_package(data_dir)
         if package is not None:
-            return ArgosEngine(package)
+            return load_argos_engine(package)
         if name == "argos":
             raise ModelError("no zh->en model is installed; install one with `bilingual model install PATH`")
     from .gloss import GlossEngine

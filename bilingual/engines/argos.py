@@ -9,6 +9,7 @@ and detokenizes.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from ..errors import ModelError
@@ -163,3 +164,25 @@ class ArgosEngine:
         self.sentences_decoded += len(order)
         return results
 
+
+
+_LOADED: dict[tuple[str, int], ArgosEngine] = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def load_argos_engine(package_dir: Path) -> ArgosEngine:
+    """The engine for ``package_dir``, loaded once per process (the web server and batch runs reuse it).
+
+    Keyed by the folder and its model file's modification time, so a re-installed
+    package is loaded afresh.
+    """
+    package_dir = Path(package_dir).resolve()
+    try:
+        stamp = (package_dir / "model" / "model.bin").stat().st_mtime_ns
+    except OSError:
+        stamp = 0  # ArgosEngine raises the clear error
+    key = (str(package_dir), stamp)
+    with _LOADED_LOCK:
+        if key not in _LOADED:
+            _LOADED[key] = ArgosEngine(package_dir)
+        return _LOADED[key]

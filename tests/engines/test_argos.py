@@ -240,3 +240,8 @@ def test_whole_pipeline_on_the_seed_with_the_glossary(installed_tiny_package, tm
     again, _ = translate_file(seed_path, engine, glossary, config)
     assert engine.sentences_decoded == first  # unchanged page: the TM answers everything
     assert [s.en for s in again.segments()] == [s.en for s in edition.segments()]
+
+
+def test_load_engine_reuses_the_loaded_model(installed_tiny_package):
+    first = load_engine("argos", installed_tiny_package)
+    assert load_engine("auto", installed_tiny_package) is first
