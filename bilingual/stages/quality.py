@@ -137,8 +137,9 @@ def length_ratio_bad(zh: str, en: str) -> bool:
 
 
 def flag_segment(segment: Segment, glossary=None) -> list[str]:
-    """Add the quality flags that apply to one segment; returns the segment's flags."""
+    """Recompute the quality flags of one segment (other flags are kept); returns the segment's flags."""
     zh, en = segment.text_key, segment.en or ""
+    segment.flags = [f for f in segment.flags if f not in FLAGS]  # stale if the English changed
     if segment.terms:
         unverified = [h for h in segment.terms if h.status == "found"]
         if unverified:  # translated outside our translate stage: verify here

@@ -207,6 +207,8 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
     work: list[_Work] = []
     for seg in edition.segments():
         seg.engine = engine.name
+        if "missed-term" in seg.flags:  # from an earlier translation of this segment
+            seg.flags.remove("missed-term")
         if not seg.text_key.strip():
             seg.en, seg.score = "", None
             continue

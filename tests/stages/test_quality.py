@@ -124,3 +124,11 @@ def test_report_json_and_summary(tmp_path):
     summary = summarize_report(ed)
     assert summary.splitlines()[0] == "page: 3 segments, 1 flagged (argos m 1)"
     assert "missed-term 1" in summary and "刘越高 -> Liu Yuegao (x1)" in summary and "names to confirm" in summary
+
+
+def test_flags_are_recomputed_when_the_english_changes():
+    seg = Segment(id="s", zh="他说", en="他说", flags=["column-join"])
+    flag_segment(seg)
+    assert seg.flags == ["column-join", "untranslated"]
+    seg.en = "He said."
+    assert flag_segment(seg) == ["column-join"]
