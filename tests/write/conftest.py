@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
@@ -75,11 +73,10 @@ def build_edition(articles=ARTICLE_TEXTS, engine: str = "gloss", repeat: int = 1
     return edition
 
 
-def chinese_sentences(edition: Edition) -> list[str]:
-    return [s.zh for s in edition.segments()]
-
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
+@pytest.fixture(scope="session")
+def make_edition():
+    """``build_edition`` itself: with --import-mode=importlib test modules cannot import conftest."""
+    return build_edition
 
 
 @pytest.fixture

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
 import pytest
-from conftest import CJK, build_edition
 from docx import Document
 from docx.oxml.ns import qn
 
 from bilingual.write import WriteOptions
 from bilingual.write.docx import write_docx
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
 
 @pytest.fixture
-def sbs_doc(tmp_path):
-    edition = build_edition()
+def sbs_doc(tmp_path, make_edition):
+    edition = make_edition()
     path = write_docx(edition, tmp_path / "page.zh-en.docx", WriteOptions())
     return edition, path, Document(str(path))
 
@@ -86,8 +88,8 @@ def test_core_properties(sbs_doc):
     assert "engine gloss" in props.comments and "Dictionary gloss" in props.subject
 
 
-def test_flagged_segments_highlighted_only_when_asked(tmp_path):
-    edition = build_edition()
+def test_flagged_segments_highlighted_only_when_asked(tmp_path, make_edition):
+    edition = make_edition()
     flagged = edition.articles[0].paragraphs[0].segments[0]
 
     def highlighted(options):
@@ -99,8 +101,8 @@ def test_flagged_segments_highlighted_only_when_asked(tmp_path):
     assert highlighted(WriteOptions(highlight_flags=False)) == set()
 
 
-def test_interleaved_and_english_layouts(tmp_path):
-    edition = build_edition()
+def test_interleaved_and_english_layouts(tmp_path, make_edition):
+    edition = make_edition()
     doc = Document(str(write_docx(edition, tmp_path / "i.docx", WriteOptions(layout="interleaved", paper="Letter"))))
     assert not doc.tables
     texts = body_texts(doc)
@@ -115,14 +117,14 @@ def test_interleaved_and_english_layouts(tmp_path):
     assert not any(s.zh in t for s in edition.segments() for t in texts)
 
 
-def test_sans_option_sets_noto_sans(tmp_path):
-    doc = Document(str(write_docx(build_edition(), tmp_path / "s.docx", WriteOptions(cjk_font="sans"))))
+def test_sans_option_sets_noto_sans(tmp_path, make_edition):
+    doc = Document(str(write_docx(make_edition(), tmp_path / "s.docx", WriteOptions(cjk_font="sans"))))
     assert doc.styles["Body ZH"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "Noto Sans CJK SC"
 
 
 @pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed on this machine")
-def test_libreoffice_renders_the_chinese(tmp_path):
-    path = write_docx(build_edition(), tmp_path / "lo.docx", WriteOptions())
+def test_libreoffice_renders_the_chinese(tmp_path, make_edition):
+    path = write_docx(make_edition(), tmp_path / "lo.docx", WriteOptions())
     subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
                    check=True, capture_output=True, timeout=180)
     fonts = subprocess.run(["pdffonts", str(tmp_path / "lo.pdf")], capture_output=True, text=True).stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import build_edition
 from lxml import html as lxml_html
 
 from bilingual.errors import UsageError
@@ -14,8 +13,9 @@ from bilingual.write import WriteOptions
 from bilingual.write.html import render_html, write_html
 
 
-def test_side_by_side_rows_pair_each_sentence(tmp_path):
-    edition = build_edition()
+
+def test_side_by_side_rows_pair_each_sentence(tmp_path, make_edition):
+    edition = make_edition()
     path = write_html(edition, tmp_path / "page.zh-en.html", WriteOptions())
     tree = lxml_html.fromstring(path.read_text(encoding="utf-8"))
     rows = tree.xpath('//div[contains(concat(" ", @class, " "), " row ")]')
@@ -29,8 +29,8 @@ def test_side_by_side_rows_pair_each_sentence(tmp_path):
     assert len(flagged) == 1 and "flagged" in flagged[0].get("class")
 
 
-def test_text_is_escaped_never_markup():
-    edition = build_edition()
+def test_text_is_escaped_never_markup(make_edition):
+    edition = make_edition()
     edition.articles[0].paragraphs[0].segments.append(
         Segment(id="evil", zh="<img src=x onerror=alert(1)>", en="</div><script>alert(1)</script>"))
     html = render_html(edition, WriteOptions())
@@ -38,8 +38,8 @@ def test_text_is_escaped_never_markup():
     assert "<img" not in html and "&lt;img src=x" in html
 
 
-def test_one_template_for_screen_and_print():
-    edition = build_edition()
+def test_one_template_for_screen_and_print(make_edition):
+    edition = make_edition()
     screen = render_html(edition, WriteOptions(), for_print=False)
     printed = render_html(edition, WriteOptions(paper="Letter"), for_print=True)
     assert "@page" not in screen and "size: Letter" in printed
@@ -47,14 +47,14 @@ def test_one_template_for_screen_and_print():
     assert strip_style(screen) == strip_style(printed)
 
 
-def test_chinese_is_never_justified_and_fonts_are_named():
-    html = render_html(build_edition(), WriteOptions(cjk_font="sans"))
+def test_chinese_is_never_justified_and_fonts_are_named(make_edition):
+    html = render_html(make_edition(), WriteOptions(cjk_font="sans"))
     assert "justify" not in html
     assert '"Noto Sans CJK SC"' in html and '"DejaVu Serif"' in html
 
 
-def test_interleaved_and_english_layouts():
-    edition = build_edition()
+def test_interleaved_and_english_layouts(make_edition):
+    edition = make_edition()
     para = edition.articles[0].paragraphs[0]
     tree = lxml_html.fromstring(render_html(edition, WriteOptions(layout="interleaved")))
     section = tree.xpath(f'//section[@id="{para.id}"]')[0]
@@ -65,8 +65,8 @@ def test_interleaved_and_english_layouts():
     assert para.segments[0].zh not in english and para.segments[0].en in english
 
 
-def test_untranslated_segment_is_visible_and_bad_options_refused():
-    edition = build_edition()
+def test_untranslated_segment_is_visible_and_bad_options_refused(make_edition):
+    edition = make_edition()
     edition.articles[0].paragraphs[0].segments[0].en = None
     assert "[not translated]" in render_html(edition, WriteOptions())
     with pytest.raises(UsageError, match="layout"):

@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import build_edition
 from lxml import etree
 from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
@@ -29,8 +28,8 @@ def _pinned_date(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1692403200")  # 2023-08-19T00:00:00Z
 
 
-def test_tmx_header_and_one_unit_per_segment(tmp_path):
-    edition = build_edition()
+def test_tmx_header_and_one_unit_per_segment(tmp_path, make_edition):
+    edition = make_edition()
     path = write_tmx(edition, tmp_path / "page.tmx")
     store = tmxfile.parsefile(str(path))
     segments = list(edition.segments())
@@ -45,8 +44,8 @@ def test_tmx_header_and_one_unit_per_segment(tmp_path):
     assert etree.parse(str(path)).getroot().get("version") == "1.4"
 
 
-def test_xliff_units_notes_and_states(tmp_path):
-    edition = build_edition()
+def test_xliff_units_notes_and_states(tmp_path, make_edition):
+    edition = make_edition()
     edition.articles[1].paragraphs[1].segments[0].en = None  # one untranslated segment
     path = write_xliff(edition, tmp_path / "page.xlf")
     store = xlifffile.parsefile(str(path))
@@ -67,8 +66,8 @@ def test_xliff_units_notes_and_states(tmp_path):
     assert notes["x-engine"] == "gloss" and notes["x-glossary"] == "g1a2b3c4"
 
 
-def test_human_translations_are_not_marked_for_review(tmp_path):
-    edition = build_edition(engine="align")
+def test_human_translations_are_not_marked_for_review(tmp_path, make_edition):
+    edition = make_edition(engine="align")
     edition.articles[0].paragraphs[0].segments[0].flags.clear()
     path = write_xliff(edition, tmp_path / "a.xlf")
     _, units = read_xliff(path)
@@ -76,16 +75,16 @@ def test_human_translations_are_not_marked_for_review(tmp_path):
 
 
 @pytest.mark.parametrize("writer,name", [(write_tmx, "golden.tmx"), (write_xliff, "golden.xlf")])
-def test_golden_files(tmp_path, writer, name):
-    path = writer(build_edition(), tmp_path / name)
+def test_golden_files(tmp_path, writer, name, make_edition):
+    path = writer(make_edition(), tmp_path / name)
     golden = DATA / name
     if os.environ.get("BILINGUAL_REGENERATE_GOLDEN"):
         golden.write_bytes(path.read_bytes())
     assert path.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
 
 
-def test_read_xliff_round_trip_and_bad_input(tmp_path):
-    edition = build_edition()
+def test_read_xliff_round_trip_and_bad_input(tmp_path, make_edition):
+    edition = make_edition()
     path = write_xliff(edition, tmp_path / "page.xlf")
     original, units = read_xliff(path)
     assert original == "hengyang-evening-news-2023-08-19.txt"
@@ -100,8 +99,8 @@ def test_read_xliff_round_trip_and_bad_input(tmp_path):
         read_xliff(tmp_path / "missing.xlf")
 
 
-def test_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
-    edition = build_edition()
+def test_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path, make_edition):
+    edition = make_edition()
     edition.articles[0].paragraphs[0].segments[1].en = "bell\x07 and form feed\x0c gone"
     tmx = tmxfile.parsefile(str(write_tmx(edition, tmp_path / "c.tmx")))
     assert "bell and form feed gone" in [u.target for u in tmx.units]

@@ -13,7 +13,6 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import CJK, build_edition
 
 from bilingual.model import Segment
 from bilingual.write import WriteOptions
@@ -22,15 +21,17 @@ from bilingual.write.pdf import _local_fetcher, write_pdf
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 SCRIPT = "<script>alert('x')</script> & <b>bold</b>"
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
 
 def run(*cmd: str) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture(scope="module")
-def sbs(tmp_path_factory):
+def sbs(tmp_path_factory, make_edition):
     """A two-copy side-by-side edition (several pages) with a hostile segment, rendered once."""
-    edition = build_edition(repeat=2)
+    edition = make_edition(repeat=2)
     edition.articles[-1].paragraphs[-1].segments.append(
         Segment(id="evil", zh="他说<script>不要执行</script>。", en=SCRIPT, engine="gloss"))
     path = write_pdf(edition, tmp_path_factory.mktemp("pdf") / "page.zh-en.pdf", WriteOptions())
@@ -38,8 +39,8 @@ def sbs(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def interleaved(tmp_path_factory):
-    edition = build_edition()
+def interleaved(tmp_path_factory, make_edition):
+    edition = make_edition()
     path = write_pdf(edition, tmp_path_factory.mktemp("pdf") / "i.pdf",
                      WriteOptions(layout="interleaved", paper="Letter", cjk_font="sans"))
     return edition, path
@@ -218,8 +219,8 @@ def test_interleaved_letter_order(interleaved):
     assert positions == sorted(positions), "each Chinese paragraph must precede its English"
 
 
-def test_english_only_has_no_chinese_body(tmp_path):
-    edition = build_edition()
+def test_english_only_has_no_chinese_body(tmp_path, make_edition):
+    edition = make_edition()
     path = write_pdf(edition, tmp_path / "e.pdf", WriteOptions(layout="english"))
     text = run("pdftotext", str(path), "-")
     for seg in edition.segments():
