@@ -105,6 +105,19 @@ def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
     if len(zh) == len(source):
         return cuts
     mapped = source.translate(_TO_FULLWIDTH)
+    if "\n" in mapped and mapped.replace("\n", "") == zh:
+        # The common case: only the newlines of column joins differ; they go with the sentence before.
+        newlines = _positions(mapped, "\n")
+        result = []
+        for c in cuts:
+            o = c
+            for p in newlines:
+                if p <= o:
+                    o += 1
+                else:
+                    break
+            result.append(o)
+        return result
     result: list[int] = []
     cut_iter = iter(cuts)
     cut = next(cut_iter, None)
@@ -143,6 +156,15 @@ def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
             i += 1  # a substituted character
             j += 1
     return [min(r, ns) for r in result]
+
+
+def _positions(text: str, ch: str) -> list[int]:
+    out = []
+    k = text.find(ch)
+    while k >= 0:
+        out.append(k)
+        k = text.find(ch, k + 1)
+    return out
 
 
 def _pieces(text: str, cuts: list[int]) -> list[str]:

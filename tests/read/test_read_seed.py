@@ -117,3 +117,19 @@ def test_json_round_trip_keeps_everything(edition):
 
     again = Edition.from_json(edition.to_json())
     assert again.to_json() == edition.to_json()
+
+
+def test_re_reading_an_edited_page_keeps_the_ids_of_unchanged_sentences(tmp_path, edition):
+    text = SEED.read_text(encoding="utf-8")
+    edited = text.replace("国家开发银行湖南省分行党委书记宋征参加会议。", "宋征参加会议。") \
+                 .replace("会议还研究了其他事项。", "会议还研究了其他事项。会议要求抓好落实。")
+    path = tmp_path / SEED.name
+    path.write_text(edited, encoding="utf-8")
+    again = segment_edition(read_page(path))
+    before = {s.zh: s.id for s in edition.segments()}
+    after = {s.zh: s.id for s in again.segments()}
+    unchanged = set(before) & set(after)
+    assert len(unchanged) == len(before) - 1
+    assert all(before[zh] == after[zh] for zh in unchanged)
+    assert after["宋征参加会议。"] not in before.values()
+    assert [a.id for a in again.articles] == [a.id for a in edition.articles]
