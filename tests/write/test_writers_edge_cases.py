@@ -1,0 +1,38 @@
+"""Every publishing writer on awkward editions: no articles, nothing translated, a read-only folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from bilingual.errors import OutputError
+from bilingual.model import Edition
+from bilingual.write import WRITERS, WriteOptions
+
+PUBLISHING = ("json", "docx", "pdf", "html", "tmx", "xliff")
+
+
+@pytest.mark.parametrize("fmt", PUBLISHING)
+def test_empty_edition_still_gives_a_valid_file(tmp_path, fmt):
+    edition = Edition(source="blank.txt", encoding="utf-8")
+    path = WRITERS[fmt].write(edition, tmp_path / f"blank{WRITERS[fmt].suffix}", WriteOptions(layout="english"))
+    assert path.stat().st_size > 0
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("fmt", ("docx", "html", "tmx", "xliff"))
+def test_untranslated_edition(tmp_path, fmt, make_edition):
+    edition = make_edition()
+    for seg in edition.segments():
+        seg.en, seg.engine = None, None
+    edition.signature = None
+    path = WRITERS[fmt].write(edition, tmp_path / f"u{WRITERS[fmt].suffix}", WriteOptions())
+    assert path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("fmt", ("docx", "tmx"))
+def test_unwritable_place_is_a_one_line_output_error(tmp_path, fmt, make_edition):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    with pytest.raises(OutputError) as err:
+        WRITERS[fmt].write(make_edition(), blocker / f"x{WRITERS[fmt].suffix}", WriteOptions())
+    assert "not-a-folder" in str(err.value) and "\n" not in str(err.value)
