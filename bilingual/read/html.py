@@ -8,7 +8,8 @@ Rules:
  - The body: the ``<article>`` with the most text; without one, the element whose direct
    ``<p>`` children hold the most text (the densest block of paragraphs).
  - Blocks: ``h1``-``h6``, ``p``, ``li``, ``blockquote`` inside the body, in document order
-   (an element inside another taken one is not taken twice). ``<h1>`` is the headline mark;
+   (an element inside another taken one is not taken twice). A page without such blocks
+   (text set with ``<br>``) gives one block per line of the element with the most text of its own. ``<h1>`` is the headline mark;
    the page's first ``<h1>`` outside the body is put in front of it, and when there is no
    ``<h1>`` at all the ``<title>`` is. Lines are the elements' source lines.
 """
@@ -71,6 +72,29 @@ def _body_element(root):
     return best
 
 
+def _own_text_size(el) -> int:
+    return len((el.text or "").strip()) + sum(len((child.tail or "").strip()) for child in el)
+
+
+def _line_blocks(root) -> list[Block]:
+    """Pages that set their text in one element with ``<br>`` line breaks instead of ``<p>``:
+    the element holding the most text of its own, one block per line."""
+    elements = [el for el in root.iter() if isinstance(el.tag, str) and el.tag not in ("html", "head", "title")]
+    if not elements:
+        return []
+    best = max(elements, key=_own_text_size)
+    if _own_text_size(best) == 0:
+        return []
+    for br in best.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    first = best.sourceline or 0
+    blocks = []
+    for n, line in enumerate(best.text_content().split("\n")):
+        if line.strip():
+            blocks.append(Block(re.sub(r"\s+", " ", line).strip(), first + n))
+    return blocks
+
+
 def blocks_from_html(text: str, path: Path) -> list[Block]:
     import lxml.html
     from lxml import etree
@@ -92,6 +116,8 @@ def blocks_from_html(text: str, path: Path) -> list[Block]:
             continue
         taken.append(el)
     blocks = [Block(_text(el), el.sourceline or 0, heading=el.tag == "h1") for el in taken if _text(el)]
+    if not any(not b.heading for b in blocks):
+        blocks += _line_blocks(root)
     if not any(b.heading for b in blocks):
         h1 = root.find(".//h1")
         title = root.find(".//title")

@@ -131,3 +131,14 @@ def test_html_without_h1_uses_the_title(tmp_path):
     edition = read_page(path)
     assert edition.articles[0].headline.zh == "夜游湘江"
     assert len(edition.articles[0].paragraphs) == 2
+
+
+def test_html_with_br_lines_instead_of_paragraphs(tmp_path):
+    path = tmp_path / "br.html"
+    path.write_text("<html><head><title>夜游湘江</title></head><body><div class='menu'>首页 新闻</div>"
+                    "<div id='text'>本报讯<br>第一段第一句。第一段第二句。<br/>\n第二段在这里<br>断开了。</div>"
+                    "</body></html>", encoding="utf-8")
+    edition = segment_edition(read_page(path))
+    article = edition.articles[0]
+    assert article.headline.zh == "夜游湘江" and article.byline.zh == "本报讯"
+    assert [s.zh for s in article.body_segments()] == ["第一段第一句。", "第一段第二句。", "第二段在这里断开了。"]
