@@ -52,14 +52,16 @@ def engine_note(edition: Edition) -> str:
 
 
 def signature_line(edition: Edition) -> str:
-    """The reproducibility stamp for the colophon: engine, model, glossary, tool."""
+    """The reproducibility stamp for the colophon: engine (model and version), glossary, tool."""
     sig = edition.signature or {}
     parts = []
     if sig.get("engine"):
-        parts.append(f"engine {sig['engine']}" + (f" ({sig['model']})" if sig.get("model") else ""))
+        model = " ".join(str(sig[k]) for k in ("model", "version") if sig.get(k))
+        parts.append(f"engine {sig['engine']}" + (f" ({model})" if model else ""))
     if sig.get("glossary"):
         parts.append(f"glossary {sig['glossary']}")
-    parts.append(f"bilingual {sig.get('tool') or __version__}")
+    tool = str(sig.get("tool") or __version__)
+    parts.append(tool if tool.startswith("bilingual") else f"bilingual {tool}")
     return " \u00b7 ".join(parts)
 
 
