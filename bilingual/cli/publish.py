@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="treat ZH_FILE as plain text (one paragraph a line) instead of a newspaper page")
     a.add_argument("--glossary", type=Path, action="append", metavar="TSV",
                    help="glossary file or folder for anchors (default: the shipped glossary/, if readable)")
+    a.add_argument("--memory", action="store_true",
+                   help="also store the aligned pairs in the translation memory (engine 'align')")
     _add_output_options(a, ALIGN_FORMATS)
     a.set_defaults(run=run_align)
 
@@ -126,6 +128,8 @@ def run_align(args: argparse.Namespace) -> int:
     pairs = align_sentences(zh_sentences, en_sentences, term_pairs=anchors)
     edition = aligned_edition(zh_edition, en_sentences, pairs, english_source=args.en_file.name)
     written = write_edition(edition, config)
+    if args.memory:
+        print(_store_aligned_pairs(edition), file=sys.stderr)
     kinds: dict[str, int] = {}
     for pair in pairs:
         kinds[pair.kind] = kinds.get(pair.kind, 0) + 1
@@ -133,6 +137,18 @@ def run_align(args: argparse.Namespace) -> int:
     print(f"{args.zh_file} + {args.en_file}: {len(zh_sentences)} Chinese and {len(en_sentences)} English "
           f"sentences -> {len(pairs)} pairs ({summary}) -> " + ", ".join(str(w) for w in written))
     return ExitStatus.OK
+
+
+def _store_aligned_pairs(edition) -> str:
+    """Put every pair with both sides (1-1, 1-2, 2-1) in the TM under engine "align", model "gale-church"."""
+    from ..memory import open_memory
+
+    pairs = [seg for seg in edition.segments() if seg.zh and seg.en]
+    with open_memory(None) as memory:
+        for seg in pairs:
+            memory.store(seg.text_key, seg.en, engine="align", model="gale-church", glossary="")
+        memory.commit()
+    return f"translation memory: {len(pairs)} aligned pairs stored (engine align)"
 
 
 def _reading_order(edition):

@@ -36,7 +36,7 @@ def small_edition() -> Edition:
 
 def test_align_writes_tmx_and_a_bilingual_edition(tmp_path):
     result = run_cli("align", str(DATA / "night-tour.zh.txt"), str(DATA / "night-tour.en.txt"),
-                     "--plain", "--out", str(tmp_path / "out"), cwd=tmp_path)
+                     "--plain", "--memory", "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "out" / "night-tour.zh"
     for suffix in (".json", ".tmx", ".zh-en.docx", ".zh-en.pdf", ".zh-en.html"):
@@ -48,6 +48,11 @@ def test_align_writes_tmx_and_a_bilingual_edition(tmp_path):
     units = tmxfile.parsefile(str(folder / "night-tour.zh.tmx")).units
     assert len(units) == 10 and units[0].target.startswith("Build the")
     assert sum(1 for u in units if not u.target) == 1  # the sentence the English left out
+    from bilingual.memory import open_memory
+
+    with open_memory() as memory:
+        entry = memory.lookup("朱健会见梅帅元一行", "align", "gale-church", "")
+    assert entry is not None and entry.en == "Zhu Jian meets Mei Shuaiyuan and his party"
 
 
 def test_align_missing_english_is_one_line_error_and_writes_nothing(tmp_path):
