@@ -136,7 +136,7 @@ class _DocxBuilder:
     def _paragraph(self, name: str):
         return self._style(self.doc.add_paragraph(), name)
 
-    # -- runs ----------------------------------------------------------------
+
     def _add_run(self, paragraph, text: str, lang: str, seg: Segment | None = None):
         from docx.enum.text import WD_COLOR_INDEX
 
