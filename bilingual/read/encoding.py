@@ -146,10 +146,13 @@ def opencc_profile(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def converter(profile: str):
-    """A cached OpenCC converter (``t2s``, ``tw2sp``, ``hk2s``, ``s2t`` ...); OpenCC loads only when asked."""
-    import opencc
+    """A cached OpenCC converter (``t2s``, ``tw2sp``, ``hk2s``, ``s2t`` ...); OpenCC loads only when asked.
 
-    return opencc.OpenCC(profile)
+    ``FastOpenCC`` gives the library's exact output on the library's data, several times faster.
+    """
+    from .opencc_fast import FastOpenCC
+
+    return FastOpenCC(profile)
 
 
 @lru_cache(maxsize=1)
