@@ -505,6 +505,7 @@ class _Piece:
     proper: bool = False  # a name: an administrative word after it is capitalised
     placeholder: bool = False
     at_end: str | None = None  # the English to use instead when punctuation or the end follows
+    zh: str = ""  # the Chinese word this piece glosses (for the frame rules)
 
 
 def join_pieces(pieces: list[_Piece]) -> str:
@@ -519,6 +520,33 @@ def join_pieces(pieces: list[_Piece]) -> str:
         out.append(piece.text)
         glue_next = piece.glue_right
     return "".join(out)
+
+
+# Two-part frames: a preposition and a closing word around a phrase (在……上, 自……以来).
+# (opener, closer) -> (English for the opener, English for the closer).
+FRAMES = {
+    ("在", "下"): ("under", ""), ("在", "中"): ("in", ""), ("在", "上"): ("at", ""), ("在", "里"): ("in", ""),
+    ("在", "时"): ("when", ""), ("在", "期间"): ("during", ""), ("在", "方面"): ("in", ""),
+    ("自", "以来"): ("since", ""), ("从", "以来"): ("since", ""), ("从", "起"): ("from", ""),
+    ("以", "为"): ("taking", "as"), ("把", "作为"): ("", "as"), ("将", "作为"): ("taking", "as"),
+    ("对", "来说"): ("for", ""), ("随着", "的"): ("with", ""),
+}
+_CLAUSE_END = {",", ".", ";", ":", "!", "?"}
+
+
+def _apply_frames(pieces: list[_Piece]) -> None:
+    # A closing word only pairs with an opener in the same clause, the nearest one.
+    for i, piece in enumerate(pieces):
+        if not piece.zh:
+            continue
+        for j in range(i - 1, -1, -1):
+            other = pieces[j]
+            if other.text in _CLAUSE_END and not other.placeholder:
+                break
+            if other.zh and (other.zh, piece.zh) in FRAMES:
+                other.text, piece.text = FRAMES[(other.zh, piece.zh)]
+                other.zh = piece.zh = ""  # used up
+                break
 
 
 def _settle_endings(pieces: list[_Piece]) -> None:
@@ -723,6 +751,7 @@ class GlossEngine:
                     pieces.append(_Piece(" ".join(_pinyin(char))))
                 else:
                     pieces.append(_Piece(char))
+        _apply_frames(pieces)
         _settle_endings(pieces)
         english = capitalise(join_pieces(_dedupe_runs(pieces)))
         return _no_chinese(english)
@@ -731,7 +760,10 @@ class GlossEngine:
         pieces: list[_Piece] = []
         for token in _jieba(self.overrides).cut(run):
             word, tag = token.word, token.flag
-            pieces.extend(self._gloss_word(word, tag, pieces[-1] if pieces else None))
+            glossed = self._gloss_word(word, tag, pieces[-1] if pieces else None)
+            if len(glossed) == 1:
+                glossed[0].zh = word
+            pieces.extend(glossed)
         return pieces
 
     def _gloss_word(self, word: str, tag: str, previous: _Piece | None) -> list[_Piece]:

@@ -249,6 +249,17 @@ def test_phrases_jieba_calls_names_are_not_romanised(engine):
     assert "high level" in engine.gloss("更高水平的合作")
 
 
+@pytest.mark.parametrize("zh,en", [
+    ("自1998年以来，干部扎根边疆", "Since 1998, cadres take root border region"),
+    ("在17日举行的座谈会上，", "At the 17th held symposium,"),
+    ("在市委的坚强领导下", "Under municipal Party committee strong leadership"),
+    ("以筹办大会为契机", "Taking preparing for conference as opportunity"),
+    ("在会议上，他说在", "At meeting, he said in"),  # a closer pairs only within its clause
+])
+def test_two_part_frames(engine, zh, en):
+    assert engine.gloss(zh) == en
+
+
 # -- numbers and dates ------------------------------------------------------
 
 @pytest.mark.parametrize("zh,en", [
@@ -256,7 +267,7 @@ def test_phrases_jieba_calls_names_are_not_romanised(engine):
     ("8月17—18日", "August 17-18"),
     ("2023年5月", "May 2023"),
     ("2023年5月17日", "May 17, 2023"),
-    ("自1998年以来", "Since 1998 since"),
+    ("自1998年以来", "Since 1998"),
     ("130亿元", "13 billion yuan"),
     ("1.5万元", "15,000 yuan"),
     ("2.35亿", "235 million"),
