@@ -114,8 +114,7 @@ def common_share(text: str) -> float:
     han = _NON_HAN.sub("", text[:20000])
     if not han:
         return 0.0
-    common = _common_characters()
-    return sum(1 for ch in han if ch in common) / len(han)
+    return len(_common_pattern().findall(han)) / len(han)
 
 
 def detect_script(text: str) -> str:
@@ -160,6 +159,11 @@ def _common_characters() -> frozenset[str]:
     simplified = "".join(COMMON_SIMPLIFIED)
     traditional = "".join(converter(p).convert(simplified) for p in ("s2t", "s2tw", "s2hk"))
     return frozenset(simplified) | frozenset(traditional)
+
+
+@lru_cache(maxsize=1)
+def _common_pattern() -> re.Pattern:
+    return re.compile("[" + "".join(sorted(_common_characters())) + "]")
 
 
 @lru_cache(maxsize=1)

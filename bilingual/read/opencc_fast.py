@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from functools import lru_cache
 
 
@@ -45,9 +46,16 @@ class _Dictionary:
                 by_prefix.setdefault(key[:2], set()).add(len(key))
         self.lengths_by_prefix = {p: sorted(ls, reverse=True) for p, ls in by_prefix.items()}
         self.translate_table = str.maketrans(self.table) if self.single_chars else None
+        # Small phrase dictionaries rarely match: a regex over their keys says "none here" at C speed.
+        self.quick_check = None
+        if not self.single_chars and len(self.table) <= 5000:
+            keys = sorted(self.table, key=len, reverse=True)
+            self.quick_check = re.compile("|".join(re.escape(k) for k in keys))
 
     def matches(self, text: str) -> list[tuple[int, int]]:
         """Every (start, end) where a key occurs in ``text``."""
+        if self.quick_check is not None and self.quick_check.search(text) is None:
+            return []
         found = []
         table = self.table
         lengths_by_prefix = self.lengths_by_prefix
@@ -83,8 +91,14 @@ class FastOpenCC:
             files = [d["file"] for d in spec["dicts"]] if spec.get("type") == "group" else [spec["file"]]
             self.groups.append([_dictionary(os.path.join(base, "dictionary", name)) for name in files])
         self.separators = opencc.OpenCC().split_chars_re  # the library's own separator pattern
+        # When no key holds a separator, no match can cross one and the "longest first" choices in
+        # one chunk cannot touch another's: the whole text can be done at once (fewer, longer calls).
+        self.whole_text = not any(self.separators.search(key) for group in self.groups for d in group
+                                  for key in d.table)
 
     def convert(self, text: str) -> str:
+        if self.whole_text:
+            return self._convert_chunk(text)
         parts = self.separators.split(text)
         # Even indexes are text, odd ones the separators (kept as they are).
         for k in range(0, len(parts), 2):
