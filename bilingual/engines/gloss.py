@@ -635,8 +635,10 @@ def _jieba(words: dict[str, str]):
             jieba.setLogLevel(logging.WARNING)
             jieba.initialize()
             for word in words:
-                if len(word) > 1 and HAN_CHAR.fullmatch(word[0]):
-                    jieba.add_word(word, freq=jieba.get_FREQ(word) or 20_000)
+                if len(word) > 1 and HAN_CHAR.fullmatch(word[0]) and not jieba.get_FREQ(word):
+                    # Just enough weight to keep the word whole, not so much that it
+                    # captures characters from its neighbours (未来衡阳 stays 未来|衡阳).
+                    jieba.add_word(word, freq=jieba.suggest_freq(word, tune=False) * 3 + 10)
             _JIEBA_READY = True
     return jieba.posseg
 

@@ -356,3 +356,29 @@ def test_dictionary_load_and_seed_gloss_are_fast(engine):
     # Generous bounds: CI machines are shared (measured: 0.6-0.9 s and 0.2 s).
     assert load < 4.0
     assert gloss < 3.0
+
+
+# -- with the translate stage -----------------------------------------------
+
+def test_translate_stage_restores_every_term_once(engine):
+    from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
+    from bilingual.stages.translate import translate_edition
+
+    zh = "8月17日,市委书记刘越高率衡阳市党政代表团赴鄯善县,看望慰问援疆工作队员。"
+    terms = [("市委书记", "Secretary of the Municipal Party Committee", "title"), ("刘越高", "Liu Yuegao", "person"),
+             ("衡阳市", "Hengyang", "place"), ("鄯善县", "Shanshan County", "place")]
+    hits = [TermHit(t, en, kind, zh.index(t), zh.index(t) + len(t)) for t, en, kind in terms]
+    body = Segment("a1-p1-s1", zh, terms=hits)
+    headline = Segment("a1-h", "刘越高赴鄯善县", terms=[TermHit("刘越高", "Liu Yuegao", "person", 0, 3),
+                                                       TermHit("鄯善县", "Shanshan County", "place", 4, 7)])
+    edition = Edition("page.txt", "utf-8", articles=[Article("a1", headline, paragraphs=[Paragraph("a1-p1", [body])])])
+    translate_edition(edition, engine)
+
+    assert body.engine == "gloss" and headline.engine == "gloss"
+    assert body.en.startswith("August 17, Secretary of the Municipal Party Committee Liu Yuegao led Hengyang ")
+    for _t, en, _k in terms:
+        assert body.en.count(en) == 1, body.en
+    assert [h.status for h in body.terms] == ["enforced"] * 4
+    assert headline.en == "Liu Yuegao went to Shanshan County"
+    assert "missed-term" not in body.flags and not CJK_CHAR.search(body.en)
+    assert edition.signature["engine"] == "gloss"
