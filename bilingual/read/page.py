@@ -430,7 +430,9 @@ def build_edition(blocks: list[Block], source: str, encoding: str, script: str =
     Sentences are not split here: that is ``stages.segment``.
     """
     if script not in ("keep", "simplified", "traditional"):
-        raise ValueError(f"script must be keep, simplified or traditional, not {script!r}")
+        from ..errors import UsageError
+
+        raise UsageError(f"script must be keep, simplified or traditional, not {script!r}", source)
     edition = Edition(source=source, encoding=encoding)
     text = "\n".join(b.text for b in blocks)
     edition.script = detect_script(text)

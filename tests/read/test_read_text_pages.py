@@ -264,3 +264,10 @@ def test_no_character_of_a_made_page_is_dropped(tmp_path, page):
     assert got == expected
     sources = "".join((s.source if s.source is not None else s.zh) for s in edition.segments())
     assert re.sub(r"\s", "", sources) == re.sub(r"\s", "", re.sub(r"(?m)^#+ ", "", page))
+
+
+def test_unknown_script_option_is_a_usage_error():
+    from bilingual.errors import UsageError
+
+    with pytest.raises(UsageError, match="script must be keep, simplified or traditional"):
+        read_page(SEED, script="klingon")
