@@ -704,7 +704,9 @@ class GlossEngine:
 
     def gloss(self, sentence: str) -> str:
         """Chinese sentence (may hold placeholders) -> English gloss with no Chinese character left."""
-        text = unicodedata.normalize("NFKC", sentence)
+        # A full-width comma is never a thousands separator: keep it apart from
+        # the ASCII comma NFKC would make of it ("10，20" is two numbers).
+        text = unicodedata.normalize("NFKC", sentence.replace("，", "、"))
         pieces: list[_Piece] = []
         quote_open = False
         for match in _PIECE.finditer(text):

@@ -279,6 +279,8 @@ def test_two_part_frames(engine, zh, en):
     ("三年", "Three years"),
     ("增长12.5%", "Growth 12.5%"),
     ("10时30分", "10:30"),
+    ("分别为10，20人", "Respectively for 10, 20 people"),
+    ("12,500元", "12,500 yuan"),
     ("在17日举行", "In the 17th held"),
 ])
 def test_numbers_and_dates(engine, zh, en):
