@@ -71,6 +71,20 @@ def edition_title(edition: Edition) -> str:
     return " ".join(bits) if bits else edition.stem
 
 
+RUNNING_TITLE_CHARS = 60  # one line of 8pt italic beside the paper and date
+
+
+def running_title(text: str | None) -> str:
+    """A headline short enough for the running header, cut at a word boundary with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= RUNNING_TITLE_CHARS:
+        return text
+    cut = text[:RUNNING_TITLE_CHARS]
+    if " " in cut:  # English: end on a whole word; Chinese has no spaces and is cut anywhere
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "\u2026"
+
+
 def _segment_view(seg: Segment | None, options: WriteOptions) -> dict | None:
     if seg is None:
         return None
@@ -91,6 +105,7 @@ def edition_view(edition: Edition, options: WriteOptions) -> dict:
         heads = {part: _segment_view(seg, options) for part, seg in article.heads()}
         articles.append({
             "id": article.id,
+            "running": running_title(article.headline.en or article.headline.zh),
             "heads": heads,
             "headline": _segment_view(article.headline, options),
             "paragraphs": [

@@ -19,6 +19,8 @@ from bilingual.write import WriteOptions
 from bilingual.write.pdf import _local_fetcher, write_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+LONG_HEADLINE = ("Join hands to open a new chapter of win-win cooperation and development between the city "
+                 "and the bank for the years to come")
 SCRIPT = "<script>alert('x')</script> & <b>bold</b>"
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -32,6 +34,7 @@ def run(*cmd: str) -> str:
 def sbs(tmp_path_factory, make_edition):
     """A two-copy side-by-side edition (several pages) with a hostile segment, rendered once."""
     edition = make_edition(repeat=2)
+    edition.articles[-1].headline.en = LONG_HEADLINE
     edition.articles[-1].paragraphs[-1].segments.append(
         Segment(id="evil", zh="他说<script>不要执行</script>。", en=SCRIPT, engine="gloss"))
     path = write_pdf(edition, tmp_path_factory.mktemp("pdf") / "page.zh-en.pdf", WriteOptions())
@@ -180,6 +183,12 @@ def test_a_sentence_row_is_never_split_across_pages(sbs):
 def test_running_header_page_numbers_and_engine_footer(sbs):
     edition, path = sbs
     count = len(pages_words(path))
+    # Poppler reads the whole file without complaint (a text-overflow ellipsis once broke ToUnicode).
+    checked = subprocess.run(["pdftotext", str(path), "/dev/null"], capture_output=True, text=True)
+    assert checked.returncode == 0 and checked.stderr == ""
+    headers = [run("pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-").splitlines()[0]
+               for n in range(2, count + 1)]
+    assert any("Join hands to open a new chapter of win-win cooperation and\u2026" in h for h in headers), headers
     last = run("pdftotext", "-f", str(count), "-l", str(count), str(path), "-")
     second = run("pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-")
     assert f"Page {count} of {count}" in last
