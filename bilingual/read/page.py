@@ -10,6 +10,10 @@ Structure rules
 Sentence-final means: after any closing quotes/brackets, the block ends with
 ``。！？!?…`` (or ``.`` after Chinese).
 
+A short line holding a full date (``2023年8月19日``) is a masthead: never a kicker,
+headline or subtitle candidate; the first three lines give ``Edition.date`` when the file
+name has none.
+
 *Marked pages* (at least one heading block): each heading is an article's headline.
  - Kicker: the block just before a headline, if it is not a byline, is at most 48
    characters and does not end sentence-final. When the block before the kicker is body
@@ -87,6 +91,7 @@ _REPORTER_LINE = re.compile(
         (?:[ \t\u3000、]+{_ROLE}?[:：]?[ \t\u3000]*{_NAME})*[)）]?$""",
     re.VERBOSE,
 )
+_DATE_IN_TEXT = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 
 
@@ -132,7 +137,8 @@ def _length(text: str) -> int:
 def _head_candidate(text: str) -> bool:
     t = text.strip()
     return (0 < _length(t) <= HEAD_MAX_CHARS and not ends_sentence(t) and t[-1] not in _NO_HEAD_ENDING
-            and not _INNER_FINAL.search(t) and match_byline(t) is None)
+            and not _INNER_FINAL.search(t) and match_byline(t) is None
+            and not _DATE_IN_TEXT.search(t))  # a masthead line ("衡阳晚报 2023年8月19日 星期六")
 
 
 @dataclass
@@ -423,6 +429,21 @@ def date_from_name(name: str) -> str | None:
     return None
 
 
+def _date_from_masthead(blocks: list[Block]) -> str | None:
+    """A date printed in the masthead: a short line (<= 40 characters) among the first three."""
+    import datetime
+
+    for block in blocks[:3]:
+        if _length(block.text) <= 40:
+            m = _DATE_IN_TEXT.search(block.text)
+            if m:
+                try:
+                    return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+                except ValueError:
+                    continue
+    return None
+
+
 def build_edition(blocks: list[Block], source: str, encoding: str, script: str = "keep") -> Edition:
     """An Edition from a page's blocks: articles with head parts and paragraphs (one Segment each).
 
@@ -441,6 +462,6 @@ def build_edition(blocks: list[Block], source: str, encoding: str, script: str =
         builder.profile = opencc_profile(text)
     from pathlib import PurePath
 
-    edition.date = date_from_name(PurePath(source).name)
+    edition.date = date_from_name(PurePath(source).name) or _date_from_masthead(blocks)
     builder.build()
     return edition
