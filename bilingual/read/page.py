@@ -167,32 +167,27 @@ class _Builder:
                               block.line)
         return zh
 
-    def published(self, zh: str) -> str:
-        """The Chinese as it will be published: in the source script unless another was asked for."""
-        if self.script_option == "simplified" and self.edition.script == "traditional":
-            return converter(self.profile).convert(zh)
-        if self.script_option == "traditional" and self.edition.script == "simplified":
-            return converter("s2t").convert(zh)
-        return zh
+    def published(self, text: str) -> tuple[str, str | None]:
+        """``(zh, key)`` for normalised text in the source's script.
 
-    def key(self, zh: str) -> str | None:
-        if self.profile is None:
-            return None
-        # Simplified: for a traditional source kept traditional (or converted to traditional on request).
-        if self.edition.script == "traditional" and self.script_option != "simplified":
-            k = converter(self.profile).convert(zh)
-        elif self.edition.script == "simplified" and self.script_option == "traditional":
-            return None  # zh is converted from simplified; the source itself is the key
-        else:
-            return None
-        return k if k != zh else None
+        ``zh`` is published: the source's script unless another was asked for. ``key`` is the
+        simplified form used for translation when it differs from ``zh``, else None.
+        """
+        source_script, wanted = self.edition.script, self.script_option
+        if source_script == "traditional":
+            simplified = converter(self.profile).convert(text)
+            if wanted == "simplified":
+                return simplified, None
+            return text, (simplified if simplified != text else None)
+        if wanted == "traditional":
+            traditional = converter("s2t").convert(text)
+            return traditional, (text if traditional != text else None)
+        return text, None
 
-    def segment(self, seg_id: str, block: Block, zh: str | None = None) -> Segment:
-        zh = self.published(self.normalise(block) if zh is None else zh)
+    def segment(self, seg_id: str, block: Block, normalised: str | None = None) -> Segment:
+        zh, key = self.published(self.normalise(block) if normalised is None else normalised)
         source = block.text.strip()
-        seg = Segment(id=seg_id, zh=zh, source=source if source != zh else None, line=block.line)
-        seg.key = self.key(zh)
-        return seg
+        return Segment(id=seg_id, zh=zh, source=source if source != zh else None, key=key, line=block.line)
 
     # ---------- structure ----------
     def find_heads(self) -> list[_Head]:
@@ -315,12 +310,13 @@ class _Builder:
 
     def article(self, head: _Head, end: int) -> Article:
         blocks = self.blocks
-        headline_zh = self.published(self.normalise(blocks[head.headline]))
+        headline_normalised = self.normalise(blocks[head.headline])
+        headline_zh, _ = self.published(headline_normalised)
         base = stable_id("a", headline_zh)
         seen = self.article_ids.get(base, 0)
         self.article_ids[base] = seen + 1
         article_id = base if seen == 0 else stable_id("a", headline_zh, str(seen))
-        headline = self._head_segment(article_id, "headline", blocks[head.headline], headline_zh)
+        headline = self.segment(f"{article_id}-headline", blocks[head.headline], headline_normalised)
         article = Article(id=article_id, headline=headline, line=blocks[head.first].line)
         if head.kicker is not None:
             article.kicker = self.segment(f"{article_id}-kicker", blocks[head.kicker])
@@ -344,12 +340,6 @@ class _Builder:
         article.paragraphs = self.paragraphs(article_id, body)
         return article
 
-    def _head_segment(self, article_id: str, part: str, block: Block, zh: str) -> Segment:
-        source = block.text.strip()
-        seg = Segment(id=f"{article_id}-{part}", zh=zh, source=source if source != zh else None, line=block.line)
-        seg.key = self.key(zh)
-        return seg
-
     def paragraphs(self, article_id: str, body: list[Block]) -> list[Paragraph]:
         groups: list[list[Block]] = []
         for block in body:
@@ -360,13 +350,13 @@ class _Builder:
         paragraphs = []
         seen: dict[str, int] = {}
         for group in groups:
-            zh, source = self.join(group)
-            zh = self.published(zh)
+            normalised, source = self.join(group)
+            zh, key = self.published(normalised)
             n = seen.get(zh, 0)
             seen[zh] = n + 1
             pid = f"{article_id}-p" + stable_id("", zh, str(n))
-            seg = Segment(id=pid + "-0", zh=zh, source=source if source != zh else None, line=group[0].line)
-            seg.key = self.key(zh)
+            seg = Segment(id=pid + "-0", zh=zh, source=source if source != zh else None, key=key,
+                          line=group[0].line)
             paragraphs.append(Paragraph(id=pid, segments=[seg], line=group[0].line))
         return paragraphs
 

@@ -279,3 +279,18 @@ def test_date_from_the_masthead_when_the_file_name_has_none(tmp_path):
     assert edition.date == "2023-08-19"
     assert "衡阳晚报 2023年8月19日 星期六" in [a.headline.zh for a in edition.articles]  # kept, not dropped
     assert read_page(write(tmp_path, "other.txt", "# 标题\n\n正文一句。\n".encode("utf-8"))).date is None
+
+
+def test_simplified_page_published_in_traditional_keeps_a_simplified_key(tmp_path):
+    edition = segment_edition(read_page(write(tmp_path, "page.txt", SIMPLIFIED_PAGE.encode("utf-8")),
+                                        script="traditional"))
+    assert edition.script == "simplified"
+    article = edition.articles[0]
+    assert (article.headline.zh, article.headline.key) == ("市政府召開常務會議", "市政府召开常务会议")
+    segs = list(article.body_segments())
+    assert [s.text_key for s in segs] == [
+        "8月18日下午，市长朱健主持召开常务会议。",
+        "会议原则通过《衡阳市文明行为促进条例（修订草案）》。",
+        "会议强调，要持续强化依法治统；要大力夯实基层基础！",
+    ]
+    assert segs[0].zh == "8月18日下午，市長朱健主持召開常務會議。"
