@@ -19,7 +19,8 @@ How a sentence is glossed:
    tag, Chinese numerals, person names (tag ``nr``, romanised surname first),
    CC-CEDICT with a careful sense choice (short common senses, no dictionary
    commentary), greedy longest-match splitting into known words, and pypinyin.
-4. The English pieces are joined with English spacing around punctuation,
+4. Two-part frames are resolved (在……上 -> "at ...", 自……以来 -> "since ..."),
+   the English pieces are joined with English spacing around punctuation,
    the sentence is capitalised, and a final pass romanises any Chinese
    character that could still be there, so none ever remains.
 
@@ -56,7 +57,6 @@ CJK_CHAR = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3
 HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 PLACEHOLDER_FORM = "⟦{}⟧"
-PLACEHOLDER = re.compile(r"⟦\d+⟧")
 
 # ---------------------------------------------------------------------------
 # CC-CEDICT: parsing and sense choice
@@ -350,8 +350,10 @@ MEASURES = {
     "公里": "km", "千米": "km", "米": "meters", "平方米": "square meters", "平方公里": "square km",
     "亩": "mu", "吨": "tonnes", "公斤": "kg", "千克": "kg", "克": "grams", "千瓦": "kW", "万千瓦": "",
     "度": "degrees", "个百分点": "percentage points", "章": "chapters", "篇": "articles", "场": "sessions",
-    "期": "issues", "辆": "vehicles", "套": "sets", "棵": "trees", "株": "plants", "块": "pieces",
+    "期": "issues", "季度": "quarters", "辆": "vehicles", "套": "sets", "棵": "trees", "株": "plants", "块": "pieces",
 }
+# Measure words that make a bare Chinese numeral an ordinal: 十四届 "14th", 一季度 "first quarter".
+ORDINAL_AFTER = {"届": "", "季度": "quarter"}
 # Measure words after 第N: "第十批" -> "10th batch"; empty: just the ordinal.
 ORDINAL_MEASURES = {"批": "batch", "届": "", "次": "", "个": "", "期": "phase", "轮": "round", "名": "place",
                     "位": "", "季度": "quarter", "天": "day", "条": "article", "章": "chapter", "项": "item",
@@ -410,6 +412,10 @@ def scaled_number(digits: str, scale: str) -> str:
     return f"{int(value):,}" if value == value.to_integral_value() else f"{value:f}"
 
 
+MONTH_PARTS = {"底": "end of {}", "末": "end of {}", "初": "early {}", "上旬": "early {}", "中旬": "mid-{}",
+               "中": "mid-{}", "下旬": "late {}"}
+
+
 def _month_day(month: str, day: str | None = None, day_end: str | None = None) -> str | None:
     m = int(month)
     if not 1 <= m <= 12:
@@ -434,7 +440,7 @@ _PIECE = re.compile(
     rf"|(?P<md>(?P<md_m>\d{{1,2}})月(?P<md_d>\d{{1,2}})(?:[日号]?{_DASH}(?P<md_e>\d{{1,2}}))?[日号])"
     rf"|(?P<ym>(?P<ym_y>\d{{4}})年(?P<ym_m>\d{{1,2}})月(?:份)?)"
     rf"|(?P<year>(?P<year_y>\d{{4}})(?:{_DASH}(?P<year_e>\d{{4}}))?年(?:度)?)"
-    rf"|(?P<month>(?P<month_m>\d{{1,2}})月(?:份)?(?![0-9]))"
+    rf"|(?P<month>(?P<month_m>\d{{1,2}})月(?P<month_part>底|末|初|中旬|上旬|下旬|中)?(?:份)?(?![0-9]))"
     rf"|(?P<day>(?P<day_d>\d{{1,2}})日)"
     rf"|(?P<clock>(?P<clock_h>\d{{1,2}})[时点](?:(?P<clock_m>\d{{1,2}})分|半)?)"
     rf"|(?P<ord>第(?P<ord_n>\d+|{CN_NUMERAL}+)(?P<ord_m>{_ORDINAL_ALTERNATION})?)"
@@ -726,7 +732,9 @@ class GlossEngine:
                 end = match["year_e"]
                 pieces.append(_Piece(f"{match['year_y']}-{end}" if end else match["year_y"]))
             elif kind == "month":
-                pieces.append(_Piece(_month_day(match["month_m"]) or f"month {match['month_m']}"))
+                month = _month_day(match["month_m"]) or f"month {match['month_m']}"
+                part = MONTH_PARTS.get(match["month_part"] or "", "{}")
+                pieces.append(_Piece(part.format(month)))
             elif kind == "day":
                 day = int(match["day_d"])
                 pieces.append(_Piece(f"the {day}{_suffix(day)}"))
@@ -799,6 +807,8 @@ class GlossEngine:
         value = chinese_numeral_value(match[1])
         if value is None:
             return None
+        if match[2] in ORDINAL_AFTER:  # 十四届 -> "14th", 一季度 -> "first quarter"
+            return " ".join(p for p in (ordinal(value), ORDINAL_AFTER[match[2]]) if p)
         measure = MEASURES.get(match[2] or "", "")
         if measure == "years" and value == 1:
             measure = "year"
@@ -844,17 +854,19 @@ class GlossEngine:
         for part in parts:
             previous = pieces[-1] if pieces else None
             if previous is not None and previous.proper and part in ADMIN_SUFFIXES:
-                pieces.append(_Piece(ADMIN_SUFFIXES[part], proper=True))
+                piece = _Piece(ADMIN_SUFFIXES[part], proper=True)
             elif part in self.overrides:
-                pieces.append(_Piece(self.overrides[part]))
+                piece = _Piece(self.overrides[part], at_end=self.overrides_at_end.get(part))
             elif (numeral := self._numeral(part)) is not None:
-                pieces.append(_Piece(numeral))
+                piece = _Piece(numeral)
             elif (sense := self.cedict.common(part)) is not None:
-                pieces.append(_Piece(sense))
+                piece = _Piece(sense)
             elif (name := self.cedict.proper(part)) is not None:
-                pieces.append(_Piece(name, proper=True))
+                piece = _Piece(name, proper=True)
             else:
-                pieces.append(_Piece(" ".join(_pinyin(part))))
+                piece = _Piece(" ".join(_pinyin(part)))
+            piece.zh = part  # so a frame's closing word inside a split word (上作 -> 上 + 作) still pairs
+            pieces.append(piece)
         return pieces
 
 

@@ -384,3 +384,13 @@ def test_translate_stage_restores_every_term_once(engine):
     assert headline.en == "Liu Yuegao went to Shanshan County"
     assert "missed-term" not in body.flags and not CJK_CHAR.search(body.en)
     assert edition.signature["engine"] == "gloss"
+
+
+@pytest.mark.parametrize("zh,en", [
+    ("截至7月底", "As of end of July"),
+    ("十四届全国人大", "14th National People's Congress"),
+    ("一季度", "First quarter"),
+    ("国务院总理在会议上作报告", "State Council premier at meeting make report"),  # 上作 split, frame still pairs
+])
+def test_month_parts_bare_ordinals_and_split_frames(engine, zh, en):
+    assert engine.gloss(zh) == en
