@@ -57,6 +57,8 @@ COMMON_SIMPLIFIED = (
     "浪貌毁昨巧腿抽荷陷焦净腹弃乃湘亩滑狗冬宏皆番尸伟桂览恢龄绕趣晶坡魏摸伴墨浓绪舍蓝荡阅井鸿旦惯症鸟窗扎辞聘穷堰宇键荒递恨隶厉杜闲腰袭侍灾涨叔湿寨幕豪郑磨"
 )
 
+# Characters of a page looked at to tell its script (a page is written in one script).
+SCRIPT_SAMPLE = 6000
 # A candidate decode must have at least this share of common characters among its Han ones.
 PLAUSIBLE = 0.5
 # Above this share of control bytes (other than tab, newline, CR, form feed) a file is binary.
@@ -120,8 +122,9 @@ def common_share(text: str) -> float:
 def detect_script(text: str) -> str:
     """``"traditional"`` when traditional-only characters outnumber simplified-only ones, else ``"simplified"``."""
     traditional_only, simplified_only = _script_patterns()
-    trad = len(traditional_only.findall(text))
-    simp = len(simplified_only.findall(text))
+    sample = text[:SCRIPT_SAMPLE]
+    trad = len(traditional_only.findall(sample))
+    simp = len(simplified_only.findall(sample))
     return "traditional" if trad > simp and trad >= 2 else "simplified"
 
 

@@ -91,7 +91,7 @@ def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
     return ends
 
 
-_TO_FULLWIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"})
+_HALF_TO_FULL = ((",", "，"), (":", "："), (";", "；"), ("?", "？"), ("!", "！"), ("(", "（"), (")", "）"))
 
 
 def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
@@ -104,7 +104,10 @@ def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
     """
     if len(zh) == len(source):
         return cuts
-    mapped = source.translate(_TO_FULLWIDTH)
+    mapped = source
+    for half, full in _HALF_TO_FULL:  # str.replace is much faster than str.translate on CJK text
+        if half in mapped:
+            mapped = mapped.replace(half, full)
     if "\n" in mapped and mapped.replace("\n", "") == zh:
         # The common case: only the newlines of column joins differ; they go with the sentence before.
         newlines = _positions(mapped, "\n")
