@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 from bilingual.errors import UsageError
 from bilingual.model import Segment
 from bilingual.write import WriteOptions
-from bilingual.write.html import render_html, write_html
+from bilingual.write.html import render_html, running_title, write_html
 
 
 
@@ -71,3 +71,10 @@ def test_untranslated_segment_is_visible_and_bad_options_refused(make_edition):
     assert "[not translated]" in render_html(edition, WriteOptions())
     with pytest.raises(UsageError, match="layout"):
         render_html(edition, WriteOptions(layout="columns"))
+
+
+def test_running_title_is_cut_at_a_word_with_an_ellipsis():
+    assert running_title("Short headline") == "Short headline"
+    long = "Join hands to open a new chapter of win-win cooperation and development between the city and the bank"
+    assert running_title(long) == "Join hands to open a new chapter of win-win cooperation and\u2026"
+    assert running_title("衡" * 80) == "衡" * 60 + "\u2026"
