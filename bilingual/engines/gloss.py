@@ -52,7 +52,7 @@ OVERRIDES_PATH = Path(__file__).resolve().parents[1] / "data" / "gloss_overrides
 
 # Han ideographs (BMP, extension A, compatibility, supplementary planes) plus
 # CJK symbols/punctuation and full-width forms: none of these may reach the English.
-CJK_CHAR = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3200-\u33ff"
+CJK_CHAR = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ef\u3200-\u33ff"
                       r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]")
 HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 

@@ -126,6 +126,8 @@ CJK_TEXT = st.text(alphabet=st.one_of(
     st.characters(min_codepoint=0xF900, max_codepoint=0xFAFF),           # compatibility ideographs
     st.characters(min_codepoint=0x3000, max_codepoint=0x303F),           # CJK punctuation
     st.characters(min_codepoint=0xFF00, max_codepoint=0xFFEF),           # full-width forms
+    st.characters(min_codepoint=0x2E80, max_codepoint=0x2FFF),           # radicals, description characters
+    st.characters(min_codepoint=0x3190, max_codepoint=0x33FF),           # strokes, enclosed CJK
     st.sampled_from(list("0123456789年月日亿万元第十批名、，。“”《》（）—·%")),
 ), max_size=40)
 
