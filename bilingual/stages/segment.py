@@ -78,9 +78,8 @@ def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
                 skip_to = j
                 continue
         # Further marks and closing quotes/brackets belong to this sentence, then the whitespace.
+        # (No bracket is open here, so a closing one is the end of a bracketed sentence: 。）)
         while j < n and (text[j] in _TERMINATORS and text[j] != "." or text[j] in _CLOSERS):
-            if text[j] in _CLOSERS_NO_SPLIT and depth[_CLOSERS_NO_SPLIT[text[j]]] == 0 and text[j] in "）)":
-                pass  # an unmatched closing bracket: still part of this sentence
             j += 1
         while j < n and text[j].isspace():
             j += 1
