@@ -434,6 +434,20 @@ def _date_from_masthead(blocks: list[Block]) -> str | None:
     return None
 
 
+_PAPER_IN_MASTHEAD = re.compile(r"^([\u4e00-\u9fff]{2,10}(?:报|報))(?=[\s\d（(]|$)")
+
+
+def _paper_from_masthead(blocks: list[Block]) -> str | None:
+    """A paper named at the start of a short masthead line with a date (``衡阳晚报 2023年8月19日``)."""
+    for block in blocks[:3]:
+        text = block.text.strip()
+        if _length(text) <= 40 and _DATE_IN_TEXT.search(text):
+            m = _PAPER_IN_MASTHEAD.match(text)
+            if m:
+                return m.group(1)
+    return None
+
+
 def build_edition(blocks: list[Block], source: str, encoding: str, script: str = "keep") -> Edition:
     """An Edition from a page's blocks: articles with head parts and paragraphs (one Segment each).
 
@@ -454,4 +468,6 @@ def build_edition(blocks: list[Block], source: str, encoding: str, script: str =
 
     edition.date = date_from_name(PurePath(source).name) or _date_from_masthead(blocks)
     builder.build()
+    if edition.paper is None:
+        edition.paper = _paper_from_masthead(blocks)
     return edition

@@ -276,7 +276,7 @@ def test_unknown_script_option_is_a_usage_error():
 def test_date_from_the_masthead_when_the_file_name_has_none(tmp_path):
     page = "衡阳晚报 2023年8月19日 星期六\n\n# 标题\n\n本报讯\n\n正文一句。\n"
     edition = read_page(write(tmp_path, "page.txt", page.encode("utf-8")))
-    assert edition.date == "2023-08-19"
+    assert (edition.date, edition.paper) == ("2023-08-19", "衡阳晚报")
     assert "衡阳晚报 2023年8月19日 星期六" in [a.headline.zh for a in edition.articles]  # kept, not dropped
     assert read_page(write(tmp_path, "other.txt", "# 标题\n\n正文一句。\n".encode("utf-8"))).date is None
 
