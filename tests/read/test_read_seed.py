@@ -133,3 +133,18 @@ def test_re_reading_an_edited_page_keeps_the_ids_of_unchanged_sentences(tmp_path
     assert all(before[zh] == after[zh] for zh in unchanged)
     assert after["宋征参加会议。"] not in before.values()
     assert [a.id for a in again.articles] == [a.id for a in edition.articles]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-16-be", "utf-8-sig"])
+def test_the_seed_in_other_encodings_gives_the_same_model(tmp_path, edition, encoding):
+    path = tmp_path / SEED.name
+    path.write_bytes(SEED.read_text(encoding="utf-8").encode(encoding))
+    again = segment_edition(read_page(path))
+    assert again.encoding.startswith(encoding.split("-")[0])
+
+    def comparable(e):
+        d = e.to_json()
+        d.pop("source"), d.pop("encoding")
+        return d
+
+    assert comparable(again) == comparable(edition)
