@@ -785,6 +785,8 @@ class GlossEngine:
             return [_Piece(ADMIN_SUFFIXES[word], proper=True)]
         if tag in DROPPED_TAGS and len(word) == 1:
             return []
+        if tag.startswith("nr") and len(word) == 1:  # a surname jieba cut off its given name: 胡|丘陵
+            return [_Piece(romanise_place(word), proper=True)]
         numeral = self._numeral(word)
         if numeral is not None:
             return [_Piece(numeral)]
