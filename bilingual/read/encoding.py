@@ -106,7 +106,7 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
     if candidates:
         score, name, text = max(candidates, key=lambda c: c[0])
         if score >= PLAUSIBLE:
-            return text, _public_name(name, text)
+            return text, _public_name(name)
     raise InputError(f"cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text{_first_bad_byte(data)}",
                      path, _bad_line(data))
 
@@ -220,7 +220,7 @@ def _strict(data: bytes, name: str, path: str | Path) -> str:
         raise InputError(f"not valid {name.upper()}: bad bytes at offset {exc.start}", path, line) from None
 
 
-def _public_name(codec: str, text: str) -> str:
+def _public_name(codec: str) -> str:
     # cp950 is Microsoft's Big5; call it what a user knows. GB18030 is a superset of GBK/GB2312.
     return {"cp950": "big5", "big5hkscs": "big5-hkscs"}.get(codec, codec)
 

@@ -9,7 +9,8 @@ Rules:
    ``<p>`` children hold the most text (the densest block of paragraphs).
  - Blocks: ``h1``-``h6``, ``p``, ``li``, ``blockquote`` inside the body, in document order
    (an element inside another taken one is not taken twice). A page without such blocks
-   (text set with ``<br>``) gives one block per line of the element with the most text of its own. ``<h1>`` is the headline mark;
+   (text set with ``<br>``) gives one block per line of the element with the most text of its own.
+   ``<h1>`` is the headline mark;
    the page's first ``<h1>`` outside the body is put in front of it, and when there is no
    ``<h1>`` at all the ``<title>`` is. Lines are the elements' source lines.
 """
@@ -25,8 +26,9 @@ from .encoding import decode_page
 from .page import Block, build_edition
 
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
-_DROP_CLASS = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|breadcrumb|comment|share|related|ad|ads)(?:$|[\s_-])",
-                         re.IGNORECASE)
+_DROP_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|footer|sidebar|breadcrumb|comment|share|related|ad|ads)(?:$|[\s_-])",
+    re.IGNORECASE)
 _BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote"}
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _CODEC_FOR_CHARSET = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030",

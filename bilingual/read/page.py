@@ -33,7 +33,8 @@ head, or a block that ends sentence-final (a block after an unfinished one is a
 column fragment, not a headline). A run of 1-3 candidates followed by a byline is a
 head for certain. Followed by body text, only on a page without any byline, the last
 line of the run is a headline (lines with a comma do not count there), with an ``uncertain-headline``
-warning; on a page with bylines such a line is a column fragment of the body. One candidate: headline. Two: headline and subtitle (``uncertain-headline``:
+warning; on a page with bylines such a line is a column fragment of the body.
+One candidate: headline. Two: headline and subtitle (``uncertain-headline``:
 it may be kicker and headline). Three: kicker, headline, subtitle. Text before the
 first head becomes an article whose headline is its first block (``uncertain-headline``).
 
@@ -220,7 +221,7 @@ class _Builder:
         blocks = self.blocks
         head = _Head(headline=h, first=h)
         k = h - 1
-        if k >= 0 and not blocks[k].heading and match_byline(blocks[k].text) is None and _head_candidate(blocks[k].text):
+        if k >= 0 and not blocks[k].heading and _head_candidate(blocks[k].text):
             if k > 0 and not blocks[k - 1].heading and not ends_sentence(blocks[k - 1].text) \
                     and match_byline(blocks[k - 1].text) is None:
                 self.edition.warn("uncertain-headline",
@@ -343,7 +344,8 @@ class _Builder:
     def paragraphs(self, article_id: str, body: list[Block]) -> list[Paragraph]:
         groups: list[list[Block]] = []
         for block in body:
-            if groups and not ends_sentence(groups[-1][-1].text) and not groups[-1][-1].text.rstrip().endswith(("：", ":")):
+            last = groups[-1][-1].text.rstrip() if groups else ""
+            if groups and not ends_sentence(last) and not last.endswith(("：", ":")):
                 groups[-1].append(block)
             else:
                 groups.append([block])
