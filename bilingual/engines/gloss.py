@@ -122,7 +122,8 @@ def clean_sense(definition: str, position: int) -> _Candidate | None:
     text = re.split(r"[,;:]|\betc\b|\be\.g\.|\bi\.e\.| or ", text, maxsplit=1)[0]
     text = _SOMEBODY.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" .~-'\"/")
-    if text.lower().startswith(_SKIP_PREFIXES) or text.lower().startswith(("indicating", "expressing", "used ")):
+    if (text.lower().startswith(_SKIP_PREFIXES) or text.lower().startswith(("indicating", "expressing", "used "))
+            or re.search(r"\b(?:marker|particle|classifier|measure word|tone)\b", text, re.IGNORECASE)):
         return None  # commentary that was behind a parenthesised note: "(after a verb) indicating ..."
     if re.match(r"(?:to )?be ", text, re.IGNORECASE):
         cost += 1.5  # "to be in favor of": a plain verb or noun sense reads better
