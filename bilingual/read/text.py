@@ -9,7 +9,7 @@ from ..model import Edition
 from .encoding import decode_page
 from .page import Block, build_edition
 
-_HEADING = re.compile(r"^[ \t\u3000]*#{1,6}[ \t\u3000]+")
+_HEADING = re.compile(r"^[ \t\u3000]*#{1,6}(?!#)[ \t\u3000]*")  # "## 标题", also "##标题"
 
 
 def blocks_from_text(text: str) -> list[Block]:

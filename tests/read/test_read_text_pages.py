@@ -294,3 +294,9 @@ def test_simplified_page_published_in_traditional_keeps_a_simplified_key(tmp_pat
         "会议强调，要持续强化依法治统；要大力夯实基层基础！",
     ]
     assert segs[0].zh == "8月18日下午，市長朱健主持召開常務會議。"
+
+
+def test_heading_marks_without_a_space_count_too(tmp_path):
+    page = "##市政府召开常务会议\n\n本报讯\n\n会议研究了有关工作。\n\n#夜游湘江\n\n第一句。\n"
+    edition = read_page(write(tmp_path, "p.txt", page.encode("utf-8")))
+    assert [a.headline.zh for a in edition.articles] == ["市政府召开常务会议", "夜游湘江"]
