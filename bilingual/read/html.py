@@ -4,7 +4,8 @@ Rules:
  - Decoding: a BOM, else the ``charset`` the page declares in its first 4 KB (GB2312/GBK
    read as GB18030), else the same detection as text pages.
  - Dropped before anything else: ``script, style, noscript, nav, header, footer, aside,
-   form, iframe, template`` and elements whose class/id says nav/menu/footer/sidebar/comment.
+   form, iframe, template`` and elements whose class/id says nav/menu/footer/sidebar/comment;
+   but not a ``header`` inside an ``article`` or holding an ``<h1>`` (the headline lives there).
  - The body: the ``<article>`` with the most text; without one, the element whose direct
    ``<p>`` children hold the most text (the densest block of paragraphs).
  - Blocks: ``h1``-``h6``, ``p``, ``li``, ``blockquote`` inside the body, in document order
@@ -54,6 +55,9 @@ def _text(el) -> str:
 
 
 def _droppable(el) -> bool:
+    if el.tag == "header" and (el.find(".//h1") is not None
+                               or any(a.tag == "article" for a in el.iterancestors())):
+        return False  # an article's own header holds its headline and byline
     if el.tag in _DROP_TAGS:
         return True
     marks = f"{el.get('class') or ''} {el.get('id') or ''}".strip()

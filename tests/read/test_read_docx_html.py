@@ -142,3 +142,14 @@ def test_html_with_br_lines_instead_of_paragraphs(tmp_path):
     article = edition.articles[0]
     assert article.headline.zh == "夜游湘江" and article.byline.zh == "本报讯"
     assert [s.zh for s in article.body_segments()] == ["第一段第一句。", "第一段第二句。", "第二段在这里断开了。"]
+
+
+def test_html_article_header_keeps_its_headline_and_byline(tmp_path):
+    page = ("<html><head><title>站点名称</title></head><body><header><a>首页</a></header>"
+            "<article><header><h1>夜游湘江</h1><p>本报讯 (记者 李明)</p></header>"
+            "<div class='text'><p>第一句。第二句。</p></div></article><footer><p>版权所有。</p></footer></body></html>")
+    path = tmp_path / "a.html"
+    path.write_text(page, encoding="utf-8")
+    article = segment_edition(read_page(path)).articles[0]
+    assert (article.headline.zh, article.byline.zh) == ("夜游湘江", "本报讯（记者 李明）")
+    assert [s.zh for s in article.body_segments()] == ["第一句。", "第二句。"]
