@@ -90,6 +90,7 @@ def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
     return ends
 
 
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HALF_TO_FULL = ((",", "，"), (":", "："), (";", "；"), ("?", "？"), ("!", "！"), ("(", "（"), (")", "）"))
 
 
@@ -151,9 +152,12 @@ def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
             result.append(j)
             cut = next(cut_iter, None)
             continue
-        if j < ns and (mapped[j].isspace() or (j > 0 and source[j] == source[j - 1]
-                                              and j + 1 < ns and mapped[j + 1] == zh[i])):
-            j += 1  # whitespace or a repaired doubled character: only in the source
+        if j < ns and source[j] == zh[i]:
+            i += 1  # a half-width mark kept half-width (no Chinese beside it)
+            j += 1
+        elif j < ns and (mapped[j].isspace()
+                         or (_HAN_CHAR.match(mapped[j]) and mapped[j] == mapped[:j].rstrip()[-1:])):
+            j += 1  # whitespace or a repaired doubled character (same as the last one): only in the source
         else:
             i += 1  # a substituted character
             j += 1

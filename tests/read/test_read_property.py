@@ -39,5 +39,9 @@ def test_no_character_is_lost_or_invented(lines):
     assert all(ch in it for ch in got), "model text is not the page's text in order"
     sources = "".join((s.source if s.source is not None else s.zh) for s in edition.segments())
     assert re.sub(r"\s", "", sources) == re.sub(r"\s", "", "".join(text for text, _ in lines))
+    for seg in edition.segments():  # each sentence's source is its own text, not a neighbour's
+        zh, source = bare(seg.zh), bare(seg.source if seg.source is not None else seg.zh)
+        it = iter(source)
+        assert all(ch in it for ch in zh) and len(source) - len(zh) <= dropped, (seg.zh, seg.source)
     ids = [s.id for s in edition.segments()]
     assert len(ids) == len(set(ids))
