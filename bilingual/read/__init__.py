@@ -5,6 +5,17 @@ is a file) and hands the bytes to the reader registered for the suffix; unknown
 suffixes are read as text pages. Each reader returns an Edition whose articles have
 head parts as Segments and paragraphs each holding one Segment with the whole
 paragraph text (column breaks repaired); ``stages.segment`` splits the sentences.
+
+What a reader fills in: ``Edition.encoding`` (``utf-8``, ``utf-8-sig``, ``utf-16-le``,
+``gb18030``, ``big5`` ...), ``script`` (the source's), ``paper`` and ``date`` when the page
+or file name gives them (never ``place``); on each Segment ``zh`` (published: full-width
+punctuation, source script unless asked otherwise), ``source`` (exactly as read, when it
+differs), ``key`` (simplified, when it differs from ``zh``) and ``line``.
+
+Warning codes (``Edition.warnings``, each with its line): ``column-join`` (two lines
+joined across a column break), ``doubled-char`` (a character doubled across a break,
+dropped or kept), ``halfwidth-punct`` (half-width marks made full-width, one per line),
+``uncertain-headline`` (a head part chosen by the rules in ``page`` with some doubt).
 """
 
 from __future__ import annotations
