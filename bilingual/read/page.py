@@ -34,8 +34,10 @@ column fragment, not a headline). A run of 1-3 candidates followed by a byline i
 head for certain. Followed by body text, only on a page without any byline, the last
 line of the run is a headline (lines with a comma do not count there), with an ``uncertain-headline``
 warning; on a page with bylines such a line is a column fragment of the body.
-One candidate: headline. Two: headline and subtitle (``uncertain-headline``:
-it may be kicker and headline). Three: kicker, headline, subtitle. Text before the
+One candidate: headline. Two: headline and subtitle when the second has a subtitle's
+shape (opens with a dash, or ends with who took part: 参加, 主持, 出席, 陪同, 会见 ... 一行,
+讲话, 调研 ...), else kicker and headline; either way ``uncertain-headline``. Three:
+kicker, headline, subtitle. Text before the
 first head becomes an article whose headline is its first block (``uncertain-headline``).
 
 Column-break repair
@@ -92,6 +94,8 @@ _REPORTER_LINE = re.compile(
         (?:[ \t\u3000、]+{_ROLE}?[:：]?[ \t\u3000]*{_NAME})*[)）]?$""",
     re.VERBOSE,
 )
+# A subtitle reports who took part ("…工作 宋征参加", "朱健会见梅帅元一行") or opens with a dash.
+_SUBTITLE_SHAPE = re.compile(r"^[—－-]{1,2}|(?:参加|出席|主持|陪同|会见|会见.{0,8}一行|一行|讲话|致辞|调研|座谈|参会)$")
 _DATE_IN_TEXT = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
 
@@ -290,10 +294,15 @@ class _Builder:
         if len(run) == 3:
             head = _Head(kicker=run[0], headline=run[1], subtitle=run[2], first=run[0])
         elif len(run) == 2:
-            head = _Head(headline=run[0], subtitle=run[1], first=run[0])
-            self.edition.warn("uncertain-headline",
-                              f"lines {blocks[run[0]].line} and {blocks[run[1]].line} taken as headline and "
-                              "subtitle; they may be kicker and headline", blocks[run[0]].line)
+            first, second = blocks[run[0]], blocks[run[1]]
+            if _SUBTITLE_SHAPE.search(second.text.strip()):
+                head = _Head(headline=run[0], subtitle=run[1], first=run[0])
+                chosen, other = "headline and subtitle", "kicker and headline"
+            else:
+                head = _Head(kicker=run[0], headline=run[1], first=run[0])
+                chosen, other = "kicker and headline", "headline and subtitle"
+            self.edition.warn("uncertain-headline", f"lines {first.line} and {second.line} taken as {chosen}; "
+                              f"they may be {other}", first.line)
         else:
             head = _Head(headline=run[0], first=run[0])
         if not followed_by_byline:

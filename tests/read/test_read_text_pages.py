@@ -181,16 +181,16 @@ def test_page_without_bylines_takes_a_short_line_before_body_as_headline(tmp_pat
 
 def test_seed_without_its_marks_gives_the_same_articles_with_warnings(tmp_path):
     plain = re.sub(r"(?m)^#+ ", "", SEED.read_text(encoding="utf-8"))
-    edition = read_page(write(tmp_path, "plain.txt", plain.encode("utf-8")))
-    marked = read_page(SEED)
-    assert len(edition.articles) == 4
-    # Three short lines before a byline: kicker, headline and subtitle for articles 2-4.
-    assert [a.headline.zh for a in edition.articles[1:]] == [a.headline.zh for a in marked.articles[1:]]
-    assert [a.subtitle.zh for a in edition.articles[1:]] == [a.subtitle.zh for a in marked.articles[1:]]
-    # Article 1 (kicker + headline, no subtitle) is ambiguous without marks, and says so.
-    first = edition.articles[0]
-    assert {first.headline.zh, first.subtitle.zh} == {marked.articles[0].kicker.zh, marked.articles[0].headline.zh}
-    assert any(w.code == "uncertain-headline" and w.line == 3 for w in edition.warnings)
+    edition = segment_edition(read_page(write(tmp_path, "plain.txt", plain.encode("utf-8"))))
+    marked = segment_edition(read_page(SEED))
+
+    def heads(e):
+        return [[s.zh if s else None for s in (a.kicker, a.headline, a.subtitle, a.byline)] for a in e.articles]
+
+    assert heads(edition) == heads(marked)
+    assert [s.id for s in edition.segments()] == [s.id for s in marked.segments()]
+    # Each pair of short lines before a byline was a guess (kicker+headline or headline+subtitle): said so.
+    assert [w.line for w in edition.warnings if w.code == "uncertain-headline"] == [3, 31, 53, 77]
 
 
 def test_dateline_running_into_the_first_paragraph_is_split_off(tmp_path):
