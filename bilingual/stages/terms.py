@@ -1,0 +1,161 @@
+"""Stage: find glossary terms and person names in every segment.
+
+Needs: segmented Edition (``Segment.text_key`` is what is matched).
+Adds:
+- ``Segment.terms``: non-overlapping TermHits over ``text_key``, in text order;
+  ``en`` is the rendering the English must hold (place slot filled, name
+  romanised), ``source`` the glossary row ("glossary/hengyang.tsv:12") or
+  "pinyin" for a romanised name.
+- ``Edition.place`` when it was None: from the paper's name (衡阳晚报 -> Hengyang)
+  or the city the page names most often.
+- ``Edition.names``: every person name found, ``{zh, en, how, count}``, for a
+  translator to confirm.
+
+Title + name: where a title (or a chain of titles joined by 、) directly precedes
+a name and the pair is the subject of the sentence - at its start, or after a
+time phrase such as "8月18日上午，" - the pair becomes one hit rendered in the
+English apposition: 市委书记刘越高率… -> "Liu Yuegao, Secretary of the CPC
+Hengyang Municipal Committee, ...". Anywhere else (inside a longer noun phrase
+such as 国开行湖南分行副行长张伟) title and name stay separate hits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Edition, Segment, TermHit
+from ..terms.glossary import Glossary, fill_place
+from ..terms.names import NameMatch, find_known_names, find_names
+
+# A time phrase that may open a sentence before its subject: 8月18日上午， / 2023年5月， / 当天，
+_TIME_PREFIX = re.compile(
+    r"^(?:[0-9０-９一二三四五六七八九十〇零两]+(?:年|月|日|号|时|点|分)?|[—\-–~～至到]"
+    r"|上午|下午|中午|晚上|早上|凌晨|傍晚|当天|当日|今天|昨天|近日|日前|目前|此前|随后|同日)*[，,、\s]*$")
+_CLAUSE_END = set("，。；：！？,.;:!?、）)」”\"")
+PAPER_SUFFIXES = ("晚报", "日报", "都市报", "早报", "新闻", "报")
+
+
+def find_terms(edition: Edition, glossary: Glossary) -> Edition:
+    """Fill ``Segment.terms`` for every segment, ``edition.place`` if unset, and ``edition.names``.
+
+    Returns the same edition.
+    """
+    segments = list(edition.segments())
+    if edition.place is None:
+        edition.place = guess_place(edition, glossary)
+    # Pass 1: names found by rule anywhere on the page are then recognised in every segment
+    # (宋征 is found after 党委书记 in one paragraph and stands alone in the next).
+    found_by_rule: dict[str, NameMatch] = {}
+    per_segment: dict[int, list[NameMatch]] = {}
+    for seg in segments:
+        names = find_names(seg.text_key, glossary)
+        per_segment[id(seg)] = names
+        for n in names:
+            found_by_rule.setdefault(n.zh, n)
+    everywhere = {zh: n.en for zh, n in found_by_rule.items()}
+    counts: Counter = Counter()
+    for seg in segments:
+        seg.terms = segment_hits(seg, glossary, edition.place, per_segment[id(seg)], everywhere)
+        for hit in seg.terms:
+            for zh in _person_parts(hit, everywhere):
+                counts[zh] += 1
+    edition.names = [{"zh": zh, "en": n.en, "how": n.how, "count": counts[zh]}
+                     for zh, n in found_by_rule.items() if counts[zh]]
+    return edition
+
+
+def _person_parts(hit: TermHit, names: dict[str, str]) -> list[str]:
+    if hit.type in ("person", "name"):
+        return [zh for zh in names if hit.zh.endswith(zh)] or ([hit.zh] if hit.zh in names else [])
+    return []
+
+
+def segment_hits(seg: Segment, glossary: Glossary, place: str | None, names: list[NameMatch],
+                 page_names: dict[str, str]) -> list[TermHit]:
+    """The hits of one segment: glossary matches, then names in the gaps, then title+name appositions."""
+    text = seg.text_key
+    hits: list[TermHit] = []
+    taken = bytearray(len(text))
+    for m in glossary.match(text):
+        hits.append(TermHit(text[m.start:m.end], fill_place(m.term.en, place), m.term.type, m.start, m.end,
+                            source=m.term.source))
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+    others = names + find_known_names(text, page_names)
+    for n in sorted(others, key=lambda n: (-(n.end - n.start), n.start)):
+        if any(taken[n.start:n.end]):
+            continue
+        taken[n.start:n.end] = b"\x01" * (n.end - n.start)
+        known = glossary.lookup(n.zh)
+        if known is not None and known.type == "person":
+            hits.append(TermHit(n.zh, known.en, "person", n.start, n.end, source=known.source))
+        else:
+            hits.append(TermHit(n.zh, n.en, "name", n.start, n.end, source="pinyin"))
+    hits.sort(key=lambda h: h.start)
+    return join_appositions(text, hits)
+
+
+def join_appositions(text: str, hits: list[TermHit]) -> list[TermHit]:
+    """Merge title(、title)* + name at the subject position into one hit "Name, Title and Title,"."""
+    out: list[TermHit] = []
+    i = 0
+    while i < len(hits):
+        j = i
+        titles = [hits[i]] if hits[i].type == "title" else []
+        # Chain of titles: 市委副书记、市长
+        while titles and j + 1 < len(hits) and hits[j + 1].type == "title" and \
+                text[hits[j].end:hits[j + 1].start] in ("、", ""):
+            j += 1
+            titles.append(hits[j])
+        person = hits[j + 1] if titles and j + 1 < len(hits) else None
+        if (person is not None and person.type in ("person", "name") and person.start == hits[j].end
+                and is_subject_position(text, titles[0].start)):
+            after = text[person.end:person.end + 1]
+            trailing = "" if (not after or after in _CLAUSE_END) else ","
+            en = f"{person.en}, {' and '.join(t.en for t in titles)}{trailing}"
+            source = "+".join(h.source or "" for h in (*titles, person))
+            out.append(TermHit(text[titles[0].start:person.end], en, person.type, titles[0].start, person.end,
+                               source=source))
+            i = j + 2
+            continue
+        out.append(hits[i])
+        i += 1
+    return out
+
+
+def is_subject_position(text: str, start: int) -> bool:
+    """Whether a phrase starting at ``start`` opens the sentence (nothing before it but a time phrase)."""
+    prefix = text[:start].strip()
+    return not prefix or bool(_TIME_PREFIX.match(prefix)) and prefix[-1:] in "，,"
+
+
+def guess_place(edition: Edition, glossary: Glossary) -> str | None:
+    """The edition's place in English: from the paper's name, else the city the page names most often."""
+    if edition.paper:
+        stem = edition.paper
+        for suffix in PAPER_SUFFIXES:
+            if stem.endswith(suffix) and len(stem) > len(suffix):
+                stem = stem[: -len(suffix)]
+                break
+        place = _city_english(stem, glossary)
+        if place:
+            return place
+    counts: Counter = Counter()
+    for seg in edition.segments():
+        for m in glossary.match(seg.text_key):
+            if m.term.type == "place":
+                city = _city_english(m.term.zh, glossary)
+                if city:
+                    counts[city] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _city_english(zh: str, glossary: Glossary) -> str | None:
+    """English for a city name (衡阳 or 衡阳市) when the glossary lists it as a place at city level."""
+    base = zh[:-1] if zh.endswith("市") else zh
+    city = glossary.lookup(base + "市")
+    if city is None or city.type != "place":
+        return None
+    plain = glossary.lookup(base)
+    en = plain.en if plain is not None and plain.type == "place" else city.en
+    return re.sub(r"\s+City$", "", en)

@@ -1,0 +1,323 @@
+"""The glossary: TSV files of official renderings, loaded once and matched fast.
+
+A glossary file is UTF-8 TSV with a header line::
+
+    zh	en	type	status	variants	note
+
+``type`` is one of title|person|place|org|slogan|term; ``status`` preferred
+(the default) or forbidden (the row lists an English rendering that must not
+appear); ``variants`` are other English forms that also count as correct,
+``|``-separated; ``note`` says where the rendering comes from. Lines starting
+with ``#`` and blank lines are comments. An English target may hold a
+``{place}`` slot that is filled with the edition's place ("Secretary of the
+CPC {place} Municipal Committee").
+
+Matching is longest match first over OpenCC-normalised text with one
+Aho–Corasick automaton (pyahocorasick), so 市委副书记 beats 市委书记 beats 书记
+and 10,000 terms cost little; equally long overlapping matches go to the file
+with the higher priority (local files over ``national.tsv``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import GlossaryError
+
+COLUMNS = ("zh", "en", "type", "status", "variants", "note")
+TYPES = ("title", "person", "place", "org", "slogan", "term")
+STATUSES = ("preferred", "forbidden")
+PLACE_SLOT = "{place}"
+# The national file is the fallback: any other (local) file wins an equal-length tie.
+NATIONAL_STEM = "national"
+ENV_DIR = "BILINGUAL_GLOSSARY_DIR"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary row."""
+
+    zh: str
+    en: str
+    type: str
+    status: str = "preferred"
+    variants: tuple[str, ...] = ()
+    note: str = ""
+    file: str | None = None  # where the row was read, for messages and TermHit.source
+    line: int | None = None
+    priority: int = 0  # higher wins an equal-length overlap (local files over national.tsv)
+
+    @property
+    def source(self) -> str:
+        """``glossary/hengyang.tsv:12`` style location, or ``glossary`` when unknown."""
+        if self.file is None:
+            return "glossary"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A glossary term found in a text: ``text[start:end]`` is the term's Chinese (normalised)."""
+
+    start: int
+    end: int
+    term: Term
+
+
+def default_glossary_dir() -> Path:
+    """The shipped ``glossary/`` folder, or ``$BILINGUAL_GLOSSARY_DIR`` when set."""
+    override = os.environ.get(ENV_DIR)
+    if override:
+        return Path(override)
+    import bilingual
+
+    return Path(bilingual.__file__).resolve().parent.parent / "glossary"
+
+
+def render_term(term: Term, place: str | None) -> str:
+    """The term's English with its ``{place}`` slot filled.
+
+    With no place known the slot is dropped with the words that only served it:
+    "Mayor of {place}" -> "Mayor", "Secretary of the CPC {place} Municipal
+    Committee" -> "Secretary of the CPC Municipal Committee".
+    """
+    return fill_place(term.en, place)
+
+
+def fill_place(english: str, place: str | None) -> str:
+    """``english`` with ``{place}`` replaced by ``place`` (or removed sensibly when None)."""
+    if PLACE_SLOT not in english:
+        return english
+    if place:
+        return english.replace(PLACE_SLOT, place)
+    text = re.sub(r"\s*\b(?:of|in|for)\s+\{place\}(?=\s*(?:$|[,;.)]))", "", english)  # "Mayor of {place}"
+    text = text.replace(PLACE_SLOT, "")
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+# ---------------------------------------------------------------------------
+# Normalisation: traditional -> simplified, character by character
+# ---------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's one-to-one traditional -> simplified characters as a ``str.translate`` table.
+
+    Character-level on purpose: the text's offsets must stay the text's offsets.
+    """
+    import opencc
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for row in f:
+            key, _, values = row.rstrip("\n").partition("\t")
+            first = values.split(" ")[0]
+            if len(key) == 1 and len(first) == 1 and key != first:
+                table[ord(key)] = first
+    return table
+
+
+def normalise_key(text: str) -> str:
+    """The form glossary keys and texts are compared in: simplified, same length as ``text``."""
+    return text.translate(_t2s_table())
+
+
+# ---------------------------------------------------------------------------
+# Reading TSV files
+# ---------------------------------------------------------------------------
+
+def split_variants(field: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in field.split("|") if v.strip())
+
+
+def parse_row(cells: list[str], file: str, line: int, priority: int = 0) -> Term:
+    """One TSV row (cells in COLUMNS order, trailing ones optional) -> Term, or GlossaryError at file:line."""
+    if len(cells) > len(COLUMNS):
+        raise GlossaryError(f"{len(cells)} columns, expected at most {len(COLUMNS)} ({', '.join(COLUMNS)})",
+                            file, line)
+    cells = [c.strip() for c in cells] + [""] * (len(COLUMNS) - len(cells))
+    zh, en, kind, status, variants, note = cells
+    if not zh:
+        raise GlossaryError("empty zh", file, line)
+    if not en:
+        raise GlossaryError(f"empty en for {zh}", file, line)
+    if kind not in TYPES:
+        raise GlossaryError(f"unknown type {kind!r} for {zh} (expected {'|'.join(TYPES)})", file, line)
+    status = status or "preferred"
+    if status not in STATUSES:
+        raise GlossaryError(f"unknown status {status!r} for {zh} (expected {'|'.join(STATUSES)})", file, line)
+    return Term(zh=zh, en=en, type=kind, status=status, variants=split_variants(variants), note=note,
+                file=file, line=line, priority=priority)
+
+
+def file_priority(path: Path) -> int:
+    """0 for ``national.tsv``; 1 for every other (local) file."""
+    return 0 if path.stem == NATIONAL_STEM else 1
+
+
+def display_path(path: Path) -> str:
+    """``glossary/hengyang.tsv`` for shipped files (stable across machines), else the path as given."""
+    try:
+        shipped = default_glossary_dir().resolve()
+        resolved = path.resolve()
+        if resolved.parent == shipped:
+            return f"{shipped.name}/{resolved.name}"
+    except OSError:
+        pass
+    return str(path)
+
+
+def read_glossary_file(path: Path, priority: int | None = None) -> list[Term]:
+    """All rows of one TSV glossary file, in file order. GlossaryError names file:line on a bad row."""
+    path = Path(path)
+    name = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise GlossaryError("no such glossary file", path) from None
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"not UTF-8 (byte {e.start})", path) from None
+    except OSError as e:
+        raise GlossaryError(f"cannot read: {e.strerror or e}", path) from None
+    prio = file_priority(path) if priority is None else priority
+    terms: list[Term] = []
+    header_seen = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if not header_seen:
+            header = [c.strip().lower() for c in cells]
+            if header[:3] != list(COLUMNS[:3]) or any(h not in COLUMNS for h in header):
+                raise GlossaryError(f"header must be {'<TAB>'.join(COLUMNS)}", name, number)
+            header_seen = True
+            continue
+        terms.append(parse_row(cells, name, number, prio))
+    return terms
+
+
+def glossary_files(paths: list[Path] | None) -> list[Path]:
+    """The TSV files behind ``paths``: a file as given, a folder's ``*.tsv`` sorted; None: the shipped folder."""
+    if paths is None:
+        paths = [default_glossary_dir()]
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(p.glob("*.tsv")))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise GlossaryError("no such glossary file or folder", p)
+    return files
+
+
+# ---------------------------------------------------------------------------
+# The glossary
+# ---------------------------------------------------------------------------
+
+class Glossary:
+    """Terms from one or more files, with an Aho–Corasick automaton over their normalised Chinese.
+
+    ``terms`` holds every row (forbidden ones too); ``version`` is a short hash
+    of the files' content, part of the translation-memory key and the edition's
+    signature.
+    """
+
+    def __init__(self, terms: list[Term], version: str | None = None):
+        self.terms: list[Term] = list(terms)
+        self.version: str = version if version is not None else content_version(
+            "\n".join("\t".join((t.zh, t.en, t.type, t.status, "|".join(t.variants))) for t in self.terms))
+        # One target per normalised key: the highest priority, then the first row read.
+        self._by_key: dict[str, Term] = {}
+        self.forbidden: list[Term] = []
+        for term in self.terms:
+            if term.status == "forbidden":
+                self.forbidden.append(term)
+                continue
+            key = normalise_key(term.zh)
+            kept = self._by_key.get(key)
+            if kept is None or term.priority > kept.priority:
+                self._by_key[key] = term
+        self._automaton = None
+
+    def __iter__(self):
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def automaton(self):
+        """The pyahocorasick automaton over the preferred terms' keys (built on first use)."""
+        if self._automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for key, term in self._by_key.items():
+                automaton.add_word(key, (len(key), term))
+            if len(automaton):
+                automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def lookup(self, zh: str) -> Term | None:
+        """The preferred term for exactly this Chinese (normalised), or None."""
+        return self._by_key.get(normalise_key(zh))
+
+    def match(self, text: str) -> list[TermMatch]:
+        """Non-overlapping glossary matches in ``text``, in text order.
+
+        Longest first; equally long overlapping matches go to the higher file
+        priority, then to the leftmost. Offsets are ``text``'s own.
+        """
+        automaton = self.automaton
+        if not text or not len(automaton):
+            return []
+        found = []
+        for end_index, (length, term) in automaton.iter(normalise_key(text)):
+            start = end_index + 1 - length
+            found.append((start, end_index + 1, term))
+        return resolve_overlaps(found)
+
+    def persons(self) -> list[Term]:
+        return [t for t in self._by_key.values() if t.type == "person"]
+
+
+def resolve_overlaps(found: list[tuple[int, int, Term]]) -> list[TermMatch]:
+    """Keep the longest, then higher-priority, then leftmost candidates that do not overlap a kept one."""
+    found.sort(key=lambda m: (-(m[1] - m[0]), -m[2].priority, m[0]))
+    taken = bytearray(max((m[1] for m in found), default=0))
+    kept = []
+    for start, end, term in found:
+        if any(taken[start:end]):
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        kept.append(TermMatch(start, end, term))
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
+def content_version(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def load_glossary(paths: list[Path] | None = None) -> Glossary:
+    """Load the glossary from ``paths`` (files or folders); None means every ``*.tsv`` shipped in ``glossary/``.
+
+    The version is a hash of the files' bytes (names and content), so editing
+    any file changes it. Raises GlossaryError (file:line) on a malformed row.
+    """
+    files = glossary_files(paths)
+    terms: list[Term] = []
+    digest = hashlib.sha1()
+    for f in files:
+        terms.extend(read_glossary_file(f))
+        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return Glossary(terms, version=digest.hexdigest()[:12])

@@ -1,0 +1,301 @@
+"""Chinese person names: romanisation and finding them in running text.
+
+Romanisation follows the usage of English-language news in China: surname
+first, given name as one word, both capitalised, no tones (刘越高 -> "Liu
+Yuegao"); compound surnames stay one word (欧阳 -> "Ouyang"); surnames read as
+surnames (单 Shan, 曾 Zeng, 解 Xie ...).
+
+A name is only looked for where the context says a name comes: right after a
+title (市长朱健), in a list after 领导 (市领导胡丘陵、谢宏), in a byline (记者 陈润),
+or where the glossary lists a person. A surname character followed by ordinary
+words is not a name: the candidate must start with a known surname, must not
+be a dictionary word of another kind, and must end where a clause goes on
+(punctuation or a common verb or preposition such as 主持, 表示, 率, 在).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+COMPOUND_SURNAMES = {
+    "欧阳": "Ouyang", "司马": "Sima", "诸葛": "Zhuge", "上官": "Shangguan", "尉迟": "Yuchi", "司徒": "Situ",
+    "东方": "Dongfang", "皇甫": "Huangfu", "令狐": "Linghu", "夏侯": "Xiahou", "慕容": "Murong",
+    "公孙": "Gongsun", "长孙": "Zhangsun", "宇文": "Yuwen", "端木": "Duanmu", "独孤": "Dugu", "南宫": "Nangong",
+    "西门": "Ximen", "轩辕": "Xuanyuan", "澹台": "Tantai", "呼延": "Huyan", "百里": "Baili", "申屠": "Shentu",
+    "闻人": "Wenren", "赫连": "Helian", "万俟": "Moqi", "单于": "Chanyu", "司空": "Sikong", "太史": "Taishi",
+}
+# Characters whose reading as a surname differs from their most common reading.
+SURNAME_READINGS = {
+    "单": "Shan", "曾": "Zeng", "解": "Xie", "区": "Ou", "仇": "Qiu", "朴": "Piao", "查": "Zha", "翟": "Zhai",
+    "盖": "Ge", "缪": "Miao", "任": "Ren", "华": "Hua", "纪": "Ji", "覃": "Qin", "乐": "Yue", "尉": "Wei",
+    "种": "Chong", "繁": "Po", "员": "Yun", "秘": "Bi", "过": "Guo", "召": "Shao", "祭": "Zhai", "句": "Gou",
+    "相": "Xiang", "沈": "Shen", "石": "Shi", "柏": "Bai", "薄": "Bo", "长": "Chang", "重": "Chong",
+    "都": "Du", "藏": "Zang", "宿": "Su", "隗": "Wei", "阚": "Kan", "郇": "Huan", "折": "She", "黑": "He",
+    "朝": "Chao", "炅": "Gui", "洗": "Xian", "冼": "Xian", "哈": "Ha", "能": "Nai", "叶": "Ye", "吕": "Lyu",
+    "闵": "Min", "卢": "Lu", "于": "Yu", "余": "Yu", "俞": "Yu", "虞": "Yu",
+}
+# Common single-character surnames (the "hundred families" most frequent today).
+SINGLE_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻"
+    "位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦"
+    "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
+    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+# Surname characters that right after a title are far more often ordinary words (和 "and", 向 "towards",
+# 于 "at", 时 "when", 常 "often"): there they start a name only if the glossary lists the person. In a
+# list after 领导 or in a byline, where only names stand, they are accepted.
+AMBIGUOUS_SURNAMES = set("和向时常来国文明平公元全万应由于")
+# Characters that never occur inside a name we would find by rule.
+NOT_IN_NAME = set("的了在和是与及等对向为把被将从到也都就还又而之其这那个们说称表示并")
+
+# What may follow a name: the clause goes on. Longest first so 参加 is tried before 参.
+FOLLOW_WORDS = sorted(
+    """主持 主持召开 带队 率 率领 率队 参加 出席 参与 会见 会谈 会晤 表示 强调 指出 要求 说 讲 介绍 汇报 调研
+    考察 看望 慰问 赴 到 在 向 对 与 和 及 同 为 代表 等 一行 同志 先生 女士 分别 陪同 致辞 讲话 宣布 听取 了解
+    前往 来到 深入 走访 检查 督导 暗访 出席会议 参加会议 召开 主讲 作 做 提出 希望 认为 介绍说 指导 讲授
+    也 又 还 再次 首先 随后 一同 共同 专程 亲切 热情 是 就 已 曾 将 当选 任 担任 兼任 获 被 所 从 自
+    书记 市长 主任 局长 表态 回答 通报 部署 发表 签署 签约 见证 揭牌 点评 批示 的""".split(),
+    key=len, reverse=True,
+)
+PUNCTUATION = set("，。、；：！？,.;:!?（）()“”\"'‘’《》〈〉【】[]·—-…　 \n\t")
+
+LIST_LEADERS = ("市领导", "省领导", "县领导", "区领导", "领导", "负责人")
+BYLINE_ROLES = ("全媒体记者", "融媒体记者", "实习记者", "特约记者", "首席记者", "记者", "通讯员", "实习生", "摄影", "编辑")
+LIST_SEPARATORS = "、，, 　"
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A person name found in a text: ``text[start:end] == zh``; ``how`` says which rule found it."""
+
+    start: int
+    end: int
+    zh: str
+    en: str
+    how: str  # glossary|title|list|byline|repeat
+
+
+# ---------------------------------------------------------------------------
+# Romanisation
+# ---------------------------------------------------------------------------
+
+def _syllables(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    out = []
+    for s in lazy_pinyin(text, style=Style.NORMAL, v_to_u=False, errors=lambda chars: ["" for _ in chars]):
+        # ü is written "yu" after l and n (passport usage: Lyu, Nyu), "u" elsewhere (ju, qu, xu, yu).
+        s = s.replace("lv", "lyu").replace("nv", "nyu").replace("v", "u")
+        out.append(s)
+    return out
+
+
+def join_syllables(syllables: list[str]) -> str:
+    """Pinyin syllables as one word, with an apostrophe before a, o, e that starts a later syllable (Jian'an)."""
+    word = ""
+    for s in syllables:
+        if not s:
+            continue
+        if word and s[0] in "aoe":
+            word += "'"
+        word += s
+    return word
+
+
+def split_name(zh: str) -> tuple[str, str]:
+    """(surname, given name): a compound surname when the name starts with one and is longer than it."""
+    if len(zh) >= 3 and zh[:2] in COMPOUND_SURNAMES:
+        return zh[:2], zh[2:]
+    return zh[:1], zh[1:]
+
+
+def romanize_surname(surname: str) -> str:
+    if surname in COMPOUND_SURNAMES:
+        return COMPOUND_SURNAMES[surname]
+    if surname in SURNAME_READINGS:
+        return SURNAME_READINGS[surname]
+    return join_syllables(_syllables(surname)).capitalize()
+
+
+def romanize_name(zh: str) -> str:
+    """A Chinese person name -> "Surname Givenname": 刘越高 -> "Liu Yuegao", 欧阳修 -> "Ouyang Xiu"."""
+    zh = zh.strip()
+    if not zh:
+        return ""
+    surname, given = split_name(zh)
+    family = romanize_surname(surname)
+    given_word = join_syllables(_syllables(given)).capitalize() if given else ""
+    return f"{family} {given_word}".strip()
+
+
+# ---------------------------------------------------------------------------
+# Finding names
+# ---------------------------------------------------------------------------
+
+def is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def surname_at(text: str, pos: int, strict: bool = True) -> str | None:
+    """The surname starting at ``pos`` (compound first), or None."""
+    if text[pos:pos + 2] in COMPOUND_SURNAMES:
+        return text[pos:pos + 2]
+    ch = text[pos:pos + 1]
+    if ch in SINGLE_SURNAMES and not (strict and ch in AMBIGUOUS_SURNAMES):
+        return ch
+    return None
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary words and their part-of-speech tags (loaded once)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab
+
+
+def is_common_word(candidate: str) -> bool:
+    """Whether jieba knows ``candidate`` as a word that is not a person name (高度, 文化 ...)."""
+    tag = _word_tags().get(candidate)
+    return tag is not None and not tag.startswith("nr")
+
+
+def follows_clause(text: str, pos: int) -> bool:
+    """Whether what starts at ``pos`` can follow a name: end, punctuation, a digit or a common verb/preposition."""
+    if pos >= len(text):
+        return True
+    ch = text[pos]
+    if ch in PUNCTUATION or ch.isdigit() or not is_han(ch):
+        return True
+    return any(text.startswith(w, pos) for w in FOLLOW_WORDS)
+
+
+def name_plausible(candidate: str) -> bool:
+    return (all(is_han(c) for c in candidate) and not any(c in NOT_IN_NAME for c in candidate[1:])
+            and not is_common_word(candidate))
+
+
+def name_at(text: str, pos: int, known: dict[str, str], strict: bool = True, whole: bool = False) -> str | None:
+    """The person name starting at ``pos``, or None.
+
+    ``known`` maps glossary persons' Chinese to English: a known name wins.
+    ``whole``: the name runs to the next separator (an item of a list), so only
+    its length (2-4) and surname are checked.
+    """
+    for zh in sorted((k for k in known if text.startswith(k, pos)), key=len, reverse=True):
+        return zh
+    surname = surname_at(text, pos, strict)
+    if surname is None:
+        return None
+    lengths = [len(surname) + 2, len(surname) + 1]
+    if whole:
+        end = pos
+        while end < len(text) and is_han(text[end]):
+            end += 1
+        candidate = text[pos:end]
+        if len(candidate) in lengths and name_plausible(candidate):
+            return candidate
+        return None
+    viable = [n for n in lengths if name_plausible(text[pos:pos + n]) and len(text[pos:pos + n]) == n
+              and follows_clause(text, pos + n)]
+    if not viable:
+        return None
+    if len(viable) == 2:
+        # Both read well (朱健说 / 朱健 + 说): when the longer one's last character is itself a
+        # word that may follow a name, the shorter name is the likelier reading.
+        long_n, short_n = viable
+        if follows_clause(text, pos + short_n) and any(text.startswith(w, pos + short_n) for w in FOLLOW_WORDS):
+            return text[pos:pos + short_n]
+        return text[pos:pos + long_n]
+    return text[pos:pos + viable[0]]
+
+
+def _list_after(text: str, pos: int, known: dict[str, str], how: str, separators: str = LIST_SEPARATORS
+                ) -> list[NameMatch]:
+    """Names in a list starting at ``pos`` (胡丘陵、谢宏 / 陈润 罗文鹏), separated by ``separators``."""
+    found = []
+    while pos < len(text):
+        while pos < len(text) and text[pos] in " 　":
+            pos += 1
+        # An item followed by a separator is a whole name; the last item ends where the clause goes on.
+        end = pos
+        while end < len(text) and is_han(text[end]):
+            end += 1
+        is_listed = end < len(text) and text[end] in separators and text[end] not in " 　" or (
+            end < len(text) and text[end] in " 　" and how == "byline")
+        zh = name_at(text, pos, known, strict=False, whole=is_listed or (how == "byline" and end >= len(text)))
+        if zh is None and how == "byline":
+            zh = name_at(text, pos, known, strict=False, whole=True)
+        if zh is None:
+            break
+        found.append(NameMatch(pos, pos + len(zh), zh, known.get(zh) or romanize_name(zh), how))
+        pos += len(zh)
+        if pos < len(text) and text[pos] in separators:
+            pos += 1
+        else:
+            break
+    return found
+
+
+def find_names(text: str, glossary) -> list[NameMatch]:
+    """Person names in ``text``, in text order, not overlapping.
+
+    Rules: glossary persons anywhere; a name right after a glossary title
+    (市长朱健, 市委书记刘越高); names listed after 领导/市领导 (市领导胡丘陵、谢宏);
+    names after a byline role (记者 陈润, 通讯员 X). Glossary persons keep their
+    glossary English; others are romanised.
+    """
+    known = {t.zh: t.en for t in glossary.persons()} if glossary is not None else {}
+    found: list[NameMatch] = []
+    matches = glossary.match(text) if glossary is not None else []
+    for m in matches:
+        if m.term.type == "person":
+            found.append(NameMatch(m.start, m.end, text[m.start:m.end], m.term.en, "glossary"))
+        elif m.term.type == "title":
+            zh = name_at(text, m.end, known)
+            if zh is not None and zh not in known:
+                found.append(NameMatch(m.end, m.end + len(zh), zh, romanize_name(zh), "title"))
+    for leader in LIST_LEADERS:
+        for hit in re.finditer(re.escape(leader), text):
+            found.extend(n for n in _list_after(text, hit.end(), known, "list") if n.zh not in known)
+    for role in BYLINE_ROLES:
+        for hit in re.finditer(re.escape(role) + r"[ 　]*", text):
+            if hit.start() > 0 and text[hit.start() - 1] in "媒体实特首" and role == "记者":
+                continue  # 全媒体记者 is matched as a whole
+            found.extend(n for n in _list_after(text, hit.end(), known, "byline") if n.zh not in known)
+    return _without_overlaps(found)
+
+
+def _without_overlaps(found: list[NameMatch]) -> list[NameMatch]:
+    rank = {"glossary": 0, "title": 1, "byline": 2, "list": 3, "repeat": 4}
+    found.sort(key=lambda n: (rank.get(n.how, 9), -(n.end - n.start), n.start))
+    taken: set[int] = set()
+    kept = []
+    for n in found:
+        span = set(range(n.start, n.end))
+        if span & taken:
+            continue
+        taken |= span
+        kept.append(n)
+    return sorted(kept, key=lambda n: n.start)
+
+
+def find_known_names(text: str, names: dict[str, str]) -> list[NameMatch]:
+    """Every occurrence in ``text`` of names already found elsewhere (zh -> en), longest first, not overlapping."""
+    found = []
+    for zh, en in names.items():
+        for hit in re.finditer(re.escape(zh), text):
+            found.append(NameMatch(hit.start(), hit.end(), zh, en, "repeat"))
+    return _without_overlaps(found)
