@@ -300,3 +300,13 @@ def test_heading_marks_without_a_space_count_too(tmp_path):
     page = "##市政府召开常务会议\n\n本报讯\n\n会议研究了有关工作。\n\n#夜游湘江\n\n第一句。\n"
     edition = read_page(write(tmp_path, "p.txt", page.encode("utf-8")))
     assert [a.headline.zh for a in edition.articles] == ["市政府召开常务会议", "夜游湘江"]
+
+
+@pytest.mark.parametrize("before, after, kept", [
+    ("常", "常来", True), ("谢", "谢大家", True), ("天", "天锻炼", True), ("看", "看吧", True),
+    ("学习", "习近平", True), ("契机", "机，深入", False), ("各级", "级干部", False),
+])
+def test_which_doubles_across_a_break_are_real_words(before, after, kept):
+    from bilingual.read.page import _genuine_double
+
+    assert _genuine_double(before, after) is kept
