@@ -54,7 +54,7 @@ class Verification:
 
 def normalise_english(text: str) -> str:
     """Casefolded words separated by single spaces, articles and punctuation removed, padded with spaces."""
-    text = _NOT_WORD.sub(" ", text.casefold().replace("'s", "s").replace("’s", "s"))
+    text = _NOT_WORD.sub(" ", text.casefold().replace("'s", "").replace("’s", ""))
     text = _ARTICLES.sub(" ", text)
     return " " + " ".join(text.split()) + " "
 

@@ -1,0 +1,86 @@
+"""The terms stage: hits over text_key, place, names, title+name apposition."""
+
+from __future__ import annotations
+
+from bilingual.model import Article, Edition, Paragraph, Segment
+from bilingual.stages.terms import find_terms, is_subject_position
+from bilingual.terms.glossary import load_glossary
+
+G = load_glossary()
+
+
+def edition(*sentences: str, paper: str | None = "衡阳晚报", place: str | None = None) -> Edition:
+    segs = [Segment(id=f"s{i}", zh=zh) for i, zh in enumerate(sentences)]
+    e = Edition(source="page.txt", encoding="utf-8", paper=paper, place=place,
+                articles=[Article(id="a1", headline=Segment("a1-h", "标题"), paragraphs=[Paragraph("p1", segs)])])
+    return find_terms(e, G)
+
+
+def hits(e: Edition, n: int):
+    seg = list(e.articles[0].body_segments())[n]
+    return [(h.zh, h.en, h.type) for h in seg.terms]
+
+
+def test_title_and_name_at_sentence_start_after_a_time_phrase_become_one_apposition():
+    e = edition("8月17—18日，市委书记刘越高率衡阳市党政代表团赴新疆。")
+    assert hits(e, 0)[0] == ("市委书记刘越高", "Liu Yuegao, Secretary of the CPC Hengyang Municipal Committee,",
+                             "person")
+
+
+def test_chained_titles_join_with_and():
+    e = edition("8月18日上午，市委副书记、市长朱健带队赴国开行会谈工作。")
+    assert hits(e, 0)[0] == ("市委副书记、市长朱健", "Zhu Jian, Deputy Secretary of the CPC Hengyang Municipal "
+                             "Committee and Mayor of Hengyang,", "person")
+
+
+def test_no_trailing_comma_before_punctuation():
+    e = edition("副市长谢宏，市政府秘书长廖义智参加。")
+    assert hits(e, 0)[0] == ("副市长谢宏", "Xie Hong, Vice Mayor of Hengyang", "person")
+
+
+def test_title_inside_a_noun_phrase_stays_separate():
+    e = edition("国家开发银行湖南省分行党委书记宋征参加会议。")
+    assert [h[0] for h in hits(e, 0)] == ["国家开发银行湖南省分行", "党委书记", "宋征"]
+
+
+def test_unknown_name_after_title_is_romanised_and_found_again_elsewhere():
+    e = edition("会上，副市长王建国作了讲话。", "王建国表示，要抓好落实。")
+    assert ("王建国", "Wang Jianguo", "name") in hits(e, 0)
+    assert hits(e, 1) == [("王建国", "Wang Jianguo", "name")]
+    seg = list(e.articles[0].body_segments())[1]
+    assert seg.terms[0].source == "pinyin"
+    assert {"zh": "王建国", "en": "Wang Jianguo", "how": "title", "count": 2} in e.names
+
+
+def test_offsets_are_over_text_key():
+    e = edition("前往國家開發銀行會談。")
+    seg = list(e.articles[0].body_segments())[0]
+    (hit,) = seg.terms
+    assert seg.text_key[hit.start:hit.end] == "國家開發銀行"
+    assert hit.en == "China Development Bank"
+
+
+def test_hits_do_not_overlap_and_name_sources():
+    e = edition("衡阳市领导于新凡、尹培国参加慰问考察并出席座谈会。")
+    seg = list(e.articles[0].body_segments())[0]
+    ends = 0
+    for h in seg.terms:
+        assert h.start >= ends
+        ends = h.end
+    assert seg.terms[0].source.startswith("glossary/hengyang.tsv:")
+
+
+def test_place_from_paper_from_page_and_kept_when_given():
+    assert edition("他说。").place == "Hengyang"
+    assert edition("吐鲁番市和鄯善县对援疆工作全力支持，吐鲁番市领导参加。", paper=None).place == "Turpan"
+    assert edition("市长说。", place="Changsha").place == "Changsha"
+    e = edition("市长说。", paper=None)
+    assert e.place is None
+    assert hits(e, 0) == [("市长", "Mayor", "title")]
+
+
+def test_subject_position_rules():
+    assert is_subject_position("市长朱健", 0)
+    assert is_subject_position("8月18日上午，市长朱健", 8)
+    assert not is_subject_position("会议由市长朱健主持", 3)
+    assert not is_subject_position("在会上，市长", 4)

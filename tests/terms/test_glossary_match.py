@@ -1,0 +1,126 @@
+"""Glossary loading, matching (longest first, file priority, OpenCC normalisation) and place slots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bilingual.errors import GlossaryError
+from bilingual.terms.glossary import Glossary, Term, fill_place, load_glossary, render_term
+
+HEADER = "zh\ten\ttype\tstatus\tvariants\tnote\n"
+
+
+def write(path: Path, rows: str) -> Path:
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_shipped_glossary_loads_and_has_the_seed_terms():
+    g = load_glossary()
+    assert g.lookup("刘越高").en == "Liu Yuegao"
+    assert g.lookup("市委书记").en == "Secretary of the CPC {place} Municipal Committee"
+    assert g.lookup("鄯善县").en == "Shanshan County"
+    assert len(g.version) == 12
+    sources = {t.file for t in g.terms}
+    assert sources == {"glossary/national.tsv", "glossary/hengyang.tsv"}
+
+
+def test_longest_match_wins():
+    g = Glossary([Term("书记", "Secretary", "title"), Term("市委书记", "Municipal Secretary", "title"),
+                  Term("市委副书记", "Deputy Municipal Secretary", "title")])
+    text = "市委副书记、市委书记和书记"
+    got = [(text[m.start:m.end], m.term.en) for m in g.match(text)]
+    assert got == [("市委副书记", "Deputy Municipal Secretary"), ("市委书记", "Municipal Secretary"),
+                   ("书记", "Secretary")]
+
+
+def test_overlap_resolved_by_length_then_priority():
+    national = Term("市领导", "municipal leaders", "term", priority=0)
+    local = Term("衡阳市", "Hengyang", "place", priority=1)
+    g = Glossary([national, local])
+    matches = g.match("衡阳市领导")
+    assert [m.term.en for m in matches] == ["Hengyang"]  # equal length: the local file wins
+    g2 = Glossary([Term("衡阳市", "Hengyang", "place", priority=0), Term("市领导", "leaders", "term", priority=1)])
+    assert [m.term.en for m in g2.match("衡阳市领导")] == ["leaders"]
+
+
+def test_local_file_overrides_national_for_the_same_key(tmp_path):
+    folder = tmp_path / "g"
+    folder.mkdir()
+    write(folder / "national.tsv", "市长\tMayor\ttitle\t\t\t\n")
+    write(folder / "local.tsv", "市长\tMayor of {place}\ttitle\t\t\t\n")
+    g = load_glossary([folder])
+    assert g.lookup("市长").en == "Mayor of {place}"
+    assert g.match("市长")[0].term.file.endswith("local.tsv")
+
+
+def test_matching_is_over_opencc_normalised_text_with_original_offsets():
+    g = Glossary([Term("国家开发银行", "China Development Bank", "org")])
+    text = "前往國家開發銀行會談"
+    (m,) = g.match(text)
+    assert (m.start, m.end) == (2, 8)
+    assert m.term.en == "China Development Bank"
+
+
+def test_forbidden_rows_are_not_match_targets():
+    g = Glossary([Term("李光耀", "Li Guangyao", "person"), Term("李光耀", "Lee Kuan Yew", "person", "forbidden")])
+    assert [m.term.en for m in g.match("李光耀汇报")] == ["Li Guangyao"]
+    assert [t.en for t in g.forbidden] == ["Lee Kuan Yew"]
+
+
+def test_place_slot_filled_and_dropped_sensibly():
+    secretary = Term("市委书记", "Secretary of the CPC {place} Municipal Committee", "title")
+    assert render_term(secretary, "Hengyang") == "Secretary of the CPC Hengyang Municipal Committee"
+    assert render_term(secretary, None) == "Secretary of the CPC Municipal Committee"
+    assert fill_place("Mayor of {place}", None) == "Mayor"
+    assert fill_place("executive meeting of the {place} Municipal Government", None) == \
+        "executive meeting of the Municipal Government"
+    assert fill_place("the {place} Municipal Government", None) == "the Municipal Government"
+
+
+@pytest.mark.parametrize("row, message", [
+    ("市长\t\ttitle\t\t\t\n", "empty en"),
+    ("\tMayor\ttitle\t\t\t\n", "empty zh"),
+    ("市长\tMayor\tjob\t\t\t\n", "unknown type"),
+    ("市长\tMayor\ttitle\tmaybe\t\t\n", "unknown status"),
+    ("市长\tMayor\ttitle\t\t\t\textra\n", "columns"),
+])
+def test_malformed_rows_raise_naming_file_and_line(tmp_path, row, message):
+    path = write(tmp_path / "bad.tsv", "# a comment\n书记\tSecretary\ttitle\t\t\t\n" + row)
+    with pytest.raises(GlossaryError) as e:
+        load_glossary([path])
+    assert f"bad.tsv:4: " in str(e.value)
+    assert message in str(e.value)
+
+
+def test_missing_header_and_missing_file(tmp_path):
+    path = tmp_path / "nohead.tsv"
+    path.write_text("市长\tMayor\ttitle\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="nohead.tsv:1: header"):
+        load_glossary([path])
+    with pytest.raises(GlossaryError, match="no such glossary"):
+        load_glossary([tmp_path / "absent.tsv"])
+
+
+def test_version_changes_when_a_file_changes(tmp_path):
+    path = write(tmp_path / "a.tsv", "市长\tMayor\ttitle\t\t\t\n")
+    v1 = load_glossary([path]).version
+    assert load_glossary([path]).version == v1
+    write(path, "市长\tMayor of {place}\ttitle\t\t\t\n")
+    assert load_glossary([path]).version != v1
+
+
+def test_env_var_overrides_the_shipped_folder(tmp_path, monkeypatch):
+    write(tmp_path / "only.tsv", "湘江\tXiangjiang River\tplace\t\t\t\n")
+    monkeypatch.setenv("BILINGUAL_GLOSSARY_DIR", str(tmp_path))
+    g = load_glossary()
+    assert [t.zh for t in g.terms] == ["湘江"]
+
+
+def test_variants_are_split_on_bars(tmp_path):
+    path = write(tmp_path / "v.tsv", "援疆\taid to Xinjiang\tslogan\t\tXinjiang aid | assistance to Xinjiang\tnote\n")
+    (term,) = load_glossary([path]).terms
+    assert term.variants == ("Xinjiang aid", "assistance to Xinjiang")
+    assert term.source.endswith("v.tsv:2")
