@@ -1,0 +1,98 @@
+"""Safe edits to glossary files: comments and row order kept, lint before write, atomic rename.
+
+A proposed file text is linted together with the other files of the glossary;
+if it has an error the edit is refused (GlossaryError) and the file on disk is
+unchanged. Otherwise the text is written to a temporary file beside it and
+renamed over it, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import GlossaryError
+from .glossary import COLUMNS, Term, glossary_files
+from .lint import errors_in, lint_paths
+
+HEADER = "\t".join(COLUMNS)
+
+
+def format_row(term: Term) -> str:
+    """A Term as one TSV line (no newline); tabs and newlines in fields become spaces."""
+    cells = [term.zh, term.en, term.type, term.status, "|".join(term.variants), term.note]
+    return "\t".join(c.replace("\t", " ").replace("\n", " ").strip() for c in cells)
+
+
+def _current_text(path: Path) -> str:
+    if not path.exists():
+        return HEADER + "\n"
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise GlossaryError(f"cannot read: {e}", path) from None
+
+
+def write_checked(path: Path, text: str, glossary_paths: list[Path] | None = None) -> None:
+    """Write ``text`` to glossary file ``path`` if the glossary with it lints without errors.
+
+    ``glossary_paths``: the other files it is linted with (None: the folder ``path`` is in).
+    """
+    from ..write import atomic_path
+
+    path = Path(path)
+    paths = glossary_paths if glossary_paths is not None else [path.parent]
+    if path.parent.exists() and not any(f.resolve() == path.resolve() for f in glossary_files(paths)):
+        paths = [*paths, path]
+    errors = errors_in(lint_paths(paths, replace={path: text}))
+    if errors:
+        raise GlossaryError("edit refused, the glossary would not lint: " + "; ".join(str(m) for m in errors[:3]),
+                            path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def add_terms(path: Path, terms: list[Term], glossary_paths: list[Path] | None = None) -> int:
+    """Append rows to ``path`` (created with a header if missing); rows already present are skipped.
+
+    Returns the number of rows added. Refused (GlossaryError) if the result would not lint.
+    """
+    path = Path(path)
+    text = _current_text(path)
+    present = {tuple(line.split("\t")[:4]) for line in text.splitlines()}
+    new_lines = []
+    for t in terms:
+        line = format_row(t)
+        if tuple(line.split("\t")[:4]) in present:
+            continue
+        present.add(tuple(line.split("\t")[:4]))
+        new_lines.append(line)
+    if not new_lines:
+        return 0
+    if text and not text.endswith("\n"):
+        text += "\n"
+    write_checked(path, text + "".join(line + "\n" for line in new_lines), glossary_paths)
+    return len(new_lines)
+
+
+def remove_terms(path: Path, zh: str, en: str | None = None, glossary_paths: list[Path] | None = None) -> int:
+    """Remove the rows of ``path`` whose zh is ``zh`` (and en is ``en``, when given); comments stay.
+
+    Returns the number of rows removed (0: the file is not rewritten).
+    """
+    path = Path(path)
+    text = _current_text(path)
+    kept, removed, header_seen = [], 0, False
+    for line in text.splitlines(keepends=True):
+        stripped = line.rstrip("\r\n")
+        if stripped.strip() and not stripped.lstrip().startswith("#"):
+            if not header_seen:
+                header_seen = True
+            else:
+                cells = [c.strip() for c in stripped.split("\t")]
+                if cells[0] == zh and (en is None or (len(cells) > 1 and cells[1] == en)):
+                    removed += 1
+                    continue
+        kept.append(line)
+    if removed:
+        write_checked(path, "".join(kept), glossary_paths)
+    return removed

@@ -1,0 +1,179 @@
+"""Glossary lint: the checks a reviewer would make, as ``file:line: severity: message`` lines.
+
+Errors (a glossary with any is refused by ``bilingual glossary add/remove/import``
+and makes ``bilingual glossary lint`` exit non-zero):
+- a malformed row: wrong number of columns, empty zh or en, unknown type or status;
+- a duplicate row (same zh and en twice in one file);
+- conflicting targets: one zh with two different preferred renderings in one file,
+  or in two files of the same priority;
+- a forbidden rendering that is also the preferred rendering of the same zh;
+- a slot other than ``{place}``, or unbalanced braces.
+
+Warnings (reported, exit status 0):
+- a local file overriding national.tsv with another rendering (intended, but visible);
+- a variant equal to the target;
+- a term contained in a longer term whose English does not hold the shorter
+  term's words (书记 "Secretary" inside 党委书记 "Party chief": one of them is
+  probably inconsistent).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import GlossaryError
+from .glossary import COLUMNS, Term, display_path, file_priority, glossary_files, parse_row
+
+_SLOT = re.compile(r"\{[^{}]*\}")
+_STOPWORDS = {"a", "an", "the", "of", "and", "to", "in", "on", "for", "s"}
+
+
+@dataclass(frozen=True)
+class LintMessage:
+    file: str
+    line: int | None
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.message}"
+
+
+def read_rows(name: str, text: str, priority: int) -> tuple[list[Term], list[LintMessage]]:
+    """Every well-formed row of one file's text, and a message for every malformed one (does not stop)."""
+    terms, messages = [], []
+    header_seen = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        cells = raw.split("\t")
+        if not header_seen:
+            header_seen = True
+            header = [c.strip().lower() for c in cells]
+            if header[:3] != list(COLUMNS[:3]) or any(h not in COLUMNS for h in header):
+                messages.append(LintMessage(name, number, "error", f"header must be {'<TAB>'.join(COLUMNS)}"))
+            continue
+        try:
+            terms.append(parse_row(cells, name, number, priority))
+        except GlossaryError as e:
+            messages.append(LintMessage(name, number, "error", e.message))
+    if not header_seen:
+        messages.append(LintMessage(name, None, "error", "no header line"))
+    return terms, messages
+
+
+def _words(english: str) -> set[str]:
+    english = english.replace("{place}", " ")
+    return {w for w in re.split(r"[^\w]+", english.casefold()) if w and w not in _STOPWORDS}
+
+
+def _forms(term: Term) -> list[str]:
+    return [term.en, *term.variants]
+
+
+def lint_texts(files: list[tuple[str, str, int]]) -> list[LintMessage]:
+    """Lint glossary files given as (display name, text, priority); messages in file and line order."""
+    messages: list[LintMessage] = []
+    all_terms: list[Term] = []
+    for name, text, priority in files:
+        terms, bad = read_rows(name, text, priority)
+        messages.extend(bad)
+        all_terms.extend(terms)
+    for t in all_terms:
+        for form in _forms(t):
+            slots = _SLOT.findall(form)
+            if any(s != "{place}" for s in slots) or form.count("{") != form.count("}") or \
+                    form.count("{") != len(slots):
+                messages.append(LintMessage(t.file, t.line, "error", f"unknown slot or unbalanced braces in {form!r}"))
+        if t.en in t.variants:
+            messages.append(LintMessage(t.file, t.line, "warning", f"variant {t.en!r} repeats the target"))
+
+    first_preferred: dict[str, Term] = {}
+    seen_rows: dict[tuple[str, str, str, str], Term] = {}
+    for t in all_terms:
+        row_key = (t.file or "", t.zh, t.en, t.status)
+        if row_key in seen_rows:
+            messages.append(LintMessage(t.file, t.line, "error",
+                                        f"duplicate of line {seen_rows[row_key].line}: {t.zh} -> {t.en}"))
+            continue
+        seen_rows[row_key] = t
+        if t.status != "preferred":
+            continue
+        other = first_preferred.get(t.zh)
+        if other is None:
+            first_preferred[t.zh] = t
+        elif other.en != t.en:
+            where = f"line {other.line}" if other.file == t.file else f"{other.file}:{other.line}"
+            if other.file == t.file or other.priority == t.priority:
+                messages.append(LintMessage(t.file, t.line, "error",
+                                            f"conflicting targets for {t.zh}: {t.en!r} here, {other.en!r} at {where}"))
+            else:
+                messages.append(LintMessage(t.file, t.line, "warning",
+                                            f"{t.zh}: {t.en!r} overrides {other.en!r} at {where}"))
+    preferred_forms = {}
+    for t in all_terms:
+        if t.status == "preferred":
+            preferred_forms.setdefault(t.zh, set()).update(f.casefold() for f in _forms(t))
+    for t in all_terms:
+        if t.status == "forbidden" and t.en.casefold() in preferred_forms.get(t.zh, set()):
+            messages.append(LintMessage(t.file, t.line, "error",
+                                        f"{t.zh}: {t.en!r} is both forbidden and a preferred rendering"))
+    messages.extend(_containment_warnings([t for t in all_terms if t.status == "preferred"]))
+    messages.sort(key=lambda m: (m.file, m.line or 0))
+    return messages
+
+
+def _containment_warnings(terms: list[Term]) -> list[LintMessage]:
+    """A shorter term inside a longer one whose English shares none of the shorter term's renderings."""
+    by_zh: dict[str, list[Term]] = {}
+    for t in terms:
+        by_zh.setdefault(t.zh, []).append(t)
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for zh in by_zh:
+        automaton.add_word(zh, zh)
+    if not len(automaton):
+        return []
+    automaton.make_automaton()
+    out = []
+    for long in terms:
+        long_words = [_words(f) for f in _forms(long)]
+        for _end, short_zh in automaton.iter(long.zh):
+            if short_zh == long.zh:
+                continue
+            for short in by_zh[short_zh]:
+                consistent = any(_words(f) <= words for f in _forms(short) for words in long_words if _words(f))
+                if not consistent:
+                    out.append(LintMessage(long.file, long.line, "warning",
+                                           f"{long.zh} {long.en!r} contains {short.zh} ({short.file}:{short.line}) "
+                                           f"but not its rendering {short.en!r}"))
+    return out
+
+
+def lint_paths(paths: list[Path] | None = None, replace: dict[Path, str] | None = None) -> list[LintMessage]:
+    """Lint glossary files (None: the shipped folder). ``replace`` maps a path to text to lint in its place
+    (a proposed edit, checked before it is written)."""
+    replace = {Path(p).resolve(): text for p, text in (replace or {}).items()}
+    files = glossary_files(paths)
+    resolved = {f.resolve() for f in files}
+    entries = []
+    for f in files:
+        text = replace.get(f.resolve())
+        if text is None:
+            try:
+                text = f.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError) as e:
+                raise GlossaryError(f"cannot read: {e}", f) from None
+        entries.append((display_path(f), text, file_priority(f)))
+    for p, text in replace.items():  # a new file being created
+        if p not in resolved:
+            entries.append((display_path(p), text, file_priority(p)))
+    return lint_texts(entries)
+
+
+def errors_in(messages: list[LintMessage]) -> list[LintMessage]:
+    return [m for m in messages if m.severity == "error"]
