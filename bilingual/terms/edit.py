@@ -41,7 +41,8 @@ def write_checked(path: Path, text: str, glossary_paths: list[Path] | None = Non
 
     path = Path(path)
     paths = glossary_paths if glossary_paths is not None else [path.parent]
-    if path.parent.exists() and not any(f.resolve() == path.resolve() for f in glossary_files(paths)):
+    # An existing file outside ``paths`` is linted with them; a new one is linted from ``text`` alone.
+    if path.exists() and not any(f.resolve() == path.resolve() for f in glossary_files(paths)):
         paths = [*paths, path]
     errors = errors_in(lint_paths(paths, replace={path: text}))
     if errors:

@@ -1,0 +1,120 @@
+"""`bilingual glossary ...` through the real console script, on files in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BILINGUAL = Path(sys.executable).parent / "bilingual"
+SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("BILINGUAL_GLOSSARY_DIR", None)
+    return subprocess.run([str(BILINGUAL), "glossary", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=120)
+
+
+@pytest.fixture()
+def folder(tmp_path) -> Path:
+    g = tmp_path / "glossary"
+    shutil.copytree(ROOT / "glossary", g)
+    return g
+
+
+def test_shipped_glossary_lints_clean():
+    result = run("lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stderr
+    assert " error: " not in result.stdout
+
+
+def test_lint_reports_file_line_and_fails(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("zh\ten\ttype\tstatus\tvariants\tnote\n市长\tMayor\ttitle\t\t\t\n市长\tCity boss\ttitle\t\t\t\n"
+                   "书记\t\tjob\t\t\t\n", encoding="utf-8")
+    result = run("--glossary", str(bad), "lint")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith(f"{bad}:3: error: conflicting targets for 市长") for line in lines), lines
+    assert any(line.startswith(f"{bad}:4: error: empty en") for line in lines), lines
+
+
+def test_add_then_remove_keeps_comments_and_order(folder):
+    local = folder / "hengyang.tsv"
+    before = local.read_text(encoding="utf-8")
+    result = run("--glossary", str(folder), "add", "石鼓书院", "Shigu Academy", "--type", "place",
+                 "--note", "test")
+    assert result.returncode == 0, result.stderr
+    after = local.read_text(encoding="utf-8")
+    assert after.startswith(before) and after.endswith("石鼓书院\tShigu Academy\tplace\tpreferred\t\ttest\n")
+    found = run("--glossary", str(folder), "find", "参观石鼓书院")
+    assert "Shigu Academy" in found.stdout
+    removed = run("--glossary", str(folder), "remove", "石鼓书院")
+    assert removed.returncode == 0, removed.stderr
+    assert local.read_text(encoding="utf-8") == before
+
+
+def test_add_that_would_fail_lint_is_refused(folder):
+    local = folder / "hengyang.tsv"
+    before = local.read_text(encoding="utf-8")
+    result = run("--glossary", str(folder), "add", "朱健", "Zhu Jan", "--type", "person")
+    assert result.returncode == 1
+    assert "refused" in result.stderr and "conflicting targets" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert local.read_text(encoding="utf-8") == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_tsv_tbx_tsv_round_trip_is_lossless(folder, tmp_path):
+    tbx = tmp_path / "out.tbx"
+    assert run("--glossary", str(folder), "export", str(tbx)).returncode == 0
+    assert b"<martif" in tbx.read_bytes() and b"subjectField" in tbx.read_bytes()
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    target = fresh / "imported.tsv"
+    result = run("--glossary", str(fresh), "import", str(tbx), "--file", str(target))
+    assert result.returncode == 0, result.stderr
+
+    def rows(paths):
+        out = []
+        for p in paths:
+            for line in p.read_text(encoding="utf-8").splitlines()[0:]:
+                if line and not line.startswith(("#", "zh\t")):
+                    cells = (line.split("\t") + [""] * 6)[:6]
+                    out.append((cells[0], cells[1], cells[2], cells[5]))  # zh, en, type, note
+        return out
+
+    assert rows([target]) == rows(sorted(folder.glob("*.tsv")))
+
+
+def test_csv_export_is_source_first_without_header(folder, tmp_path):
+    csv = tmp_path / "deepl.csv"
+    assert run("--glossary", str(folder), "export", str(csv)).returncode == 0
+    first = csv.read_text(encoding="utf-8").splitlines()[0]
+    assert first.split(",")[0].strip('"') == "刘越高" and "Liu Yuegao" in first
+
+
+def test_coverage_and_suggest_on_the_seed():
+    coverage = run("coverage", str(SEED))
+    assert coverage.returncode == 0, coverage.stderr
+    counts = {line.split("\t")[1]: int(line.split("\t")[0]) for line in coverage.stdout.splitlines()}
+    assert counts["朱健"] >= 5 and counts["援疆"] >= 5
+    suggest = run("suggest", str(SEED))
+    assert suggest.returncode == 0, suggest.stderr
+    zh = [line.split("\t")[1] for line in suggest.stdout.splitlines()]
+    assert "创则必胜" in zh and "桃花源记" in zh
+    assert "朱健" not in zh and "制造立市、文旅兴城" not in zh  # already in the glossary
+
+
+def test_missing_page_is_a_one_line_error(tmp_path):
+    result = run("coverage", str(tmp_path / "absent.txt"))
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0 and "absent.txt" in result.stderr
