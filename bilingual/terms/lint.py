@@ -110,9 +110,10 @@ def lint_texts(files: list[tuple[str, str, int]]) -> list[LintMessage]:
             if other.file == t.file or other.priority == t.priority:
                 messages.append(LintMessage(t.file, t.line, "error",
                                             f"conflicting targets for {t.zh}: {t.en!r} here, {other.en!r} at {where}"))
-            else:
-                messages.append(LintMessage(t.file, t.line, "warning",
-                                            f"{t.zh}: {t.en!r} overrides {other.en!r} at {where}"))
+            else:  # reported on the winning (local) row
+                win, lose = (t, other) if t.priority > other.priority else (other, t)
+                messages.append(LintMessage(win.file, win.line, "warning",
+                                            f"{t.zh}: {win.en!r} overrides {lose.en!r} at {lose.file}:{lose.line}"))
     preferred_forms = {}
     for t in all_terms:
         if t.status == "preferred":

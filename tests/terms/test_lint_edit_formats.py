@@ -1,0 +1,131 @@
+"""Lint rules, safe edits, and TSV/CSV/TBX import and export (in process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bilingual.errors import GlossaryError
+from bilingual.terms.coverage import suggest_terms, term_coverage
+from bilingual.terms.edit import add_terms, remove_terms
+from bilingual.terms.formats import export_csv, export_tbx, export_tsv, import_terms
+from bilingual.terms.glossary import Glossary, Term, load_glossary
+from bilingual.terms.lint import errors_in, lint_paths, lint_texts
+
+HEADER = "zh\ten\ttype\tstatus\tvariants\tnote\n"
+
+
+def lint(text: str, name: str = "g.tsv", *more: tuple[str, str, int]):
+    return [str(m) for m in lint_texts([(name, HEADER + text, 1), *more])]
+
+
+def test_shipped_glossary_has_no_lint_errors():
+    assert errors_in(lint_paths()) == []
+
+
+def test_duplicate_and_conflict():
+    out = lint("市长\tMayor\ttitle\t\t\t\n市长\tMayor\ttitle\t\t\t\n市长\tCity boss\ttitle\t\t\t\n")
+    assert "g.tsv:3: error: duplicate of line 2: 市长 -> Mayor" in out
+    assert any(m.startswith("g.tsv:4: error: conflicting targets for 市长") for m in out)
+
+
+def test_local_override_of_national_is_a_warning_but_same_priority_conflict_is_an_error():
+    national = ("national.tsv", HEADER + "市长\tMayor\ttitle\t\t\t\n", 0)
+    out = lint("市长\tMayor of {place}\ttitle\t\t\t\n", "local.tsv", national)
+    assert any(": warning: 市长: 'Mayor of {place}' overrides 'Mayor'" in m for m in out), out
+    other = ("other.tsv", HEADER + "市长\tMayor\ttitle\t\t\t\n", 1)
+    out = lint("市长\tCity head\ttitle\t\t\t\n", "local.tsv", other)
+    assert any(": error: conflicting targets for 市长" in m for m in out), out
+
+
+def test_empty_fields_unknown_type_status_and_slots():
+    out = lint("市长\t\ttitle\t\t\t\n书记\tSecretary\tjob\t\t\t\n省长\tGovernor\ttitle\tmaybe\t\t\n"
+               "县长\tHead of {county}\ttitle\t\t\t\n区长\tHead of {place\ttitle\t\t\t\n")
+    assert any(m.startswith("g.tsv:2: error: empty en") for m in out)
+    assert any(m.startswith("g.tsv:3: error: unknown type 'job'") for m in out)
+    assert any(m.startswith("g.tsv:4: error: unknown status 'maybe'") for m in out)
+    assert any(m.startswith("g.tsv:5: error: unknown slot") for m in out)
+    assert any(m.startswith("g.tsv:6: error: unknown slot") for m in out)
+
+
+def test_forbidden_equal_to_preferred_is_an_error():
+    out = lint("李光耀\tLi Guangyao\tperson\t\t\t\n李光耀\tLi Guangyao\tperson\tforbidden\t\t\n")
+    assert any("both forbidden and a preferred rendering" in m for m in out)
+
+
+def test_contained_term_with_inconsistent_rendering_is_a_warning():
+    out = lint("书记\tSecretary\ttitle\t\t\t\n党委书记\tParty chief\ttitle\t\t\t\n"
+               "市委书记\tSecretary of the CPC {place} Municipal Committee\ttitle\t\t\t\n")
+    assert any(m.startswith("g.tsv:3: warning: 党委书记 'Party chief' contains 书记") for m in out), out
+    assert not any(m.startswith("g.tsv:4:") for m in out)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_add_keeps_comments_and_refuses_a_conflict(tmp_path):
+    path = write(tmp_path / "local.tsv", "# comment\n" + HEADER + "# people\n朱健\tZhu Jian\tperson\t\t\t\n")
+    assert add_terms(path, [Term("谢宏", "Xie Hong", "person")]) == 1
+    assert path.read_text(encoding="utf-8") == ("# comment\n" + HEADER + "# people\n朱健\tZhu Jian\tperson\t\t\t\n"
+                                                "谢宏\tXie Hong\tperson\tpreferred\t\t\n")
+    assert add_terms(path, [Term("谢宏", "Xie Hong", "person")]) == 0  # already there
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(GlossaryError, match="refused.*conflicting targets for 朱健"):
+        add_terms(path, [Term("朱健", "Zhu Jan", "person")])
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_remove_keeps_comments(tmp_path):
+    path = write(tmp_path / "local.tsv", HEADER + "# a\n朱健\tZhu Jian\tperson\t\t\t\n# b\n谢宏\tXie Hong\tperson\t\t\t\n")
+    assert remove_terms(path, "朱健") == 1
+    assert path.read_text(encoding="utf-8") == HEADER + "# a\n# b\n谢宏\tXie Hong\tperson\t\t\t\n"
+    assert remove_terms(path, "朱健") == 0
+
+
+def _essentials(terms):
+    return [(t.zh, t.en, t.type, t.status, t.variants, t.note) for t in terms]
+
+
+def test_tbx_round_trip_keeps_everything(tmp_path):
+    terms = load_glossary().terms
+    path = tmp_path / "g.tbx"
+    path.write_bytes(export_tbx(terms))
+    assert _essentials(import_terms(path)) == _essentials(terms)
+
+
+def test_tsv_round_trip(tmp_path):
+    terms = load_glossary().terms
+    path = tmp_path / "g.tsv"
+    path.write_bytes(export_tsv(terms))
+    assert _essentials(import_terms(path)) == _essentials(terms)
+
+
+def test_csv_is_source_target_and_imports_with_a_type(tmp_path):
+    terms = [Term("湘江", "Xiangjiang River, Hunan", "place"), Term("李光耀", "Lee Kuan Yew", "person", "forbidden")]
+    path = tmp_path / "g.csv"
+    path.write_bytes(export_csv(terms))
+    assert path.read_text(encoding="utf-8").splitlines() == ['"湘江","Xiangjiang River, Hunan"']
+    (back,) = import_terms(path, default_type="place")
+    assert (back.zh, back.en, back.type) == ("湘江", "Xiangjiang River, Hunan", "place")
+
+
+def test_bad_import_files(tmp_path):
+    with pytest.raises(GlossaryError, match="unknown glossary format"):
+        import_terms(write(tmp_path / "g.xlsx", "x"))
+    with pytest.raises(GlossaryError, match="not a readable TBX"):
+        import_terms(write(tmp_path / "g.tbx", "<martif><unclosed"))
+
+
+def test_coverage_counts_and_suggestions():
+    g = Glossary([Term("援疆", "aid to Xinjiang", "slogan"), Term("市长", "Mayor of {place}", "title")])
+    texts = ["援疆工作“创则必胜”，市长王建国说。", "援疆，“创则必胜”。《桃花源记》。衡阳市统计局发布数据。"]
+    assert [(t.zh, n) for t, n in term_coverage(texts, g)] == [("援疆", 2), ("市长", 1)]
+    suggestions = {s.zh: (s.kind, s.count, s.en) for s in suggest_terms(texts, g)}
+    assert suggestions["创则必胜"] == ("slogan", 2, "")
+    assert suggestions["桃花源记"] == ("title", 1, "")
+    assert suggestions["王建国"] == ("person", 1, "Wang Jianguo")
+    assert suggestions.get("衡阳市统计局", ("org",))[0] == "org"
+    assert "援疆" not in suggestions
