@@ -53,7 +53,7 @@ SINGLE_SURNAMES = set(
 # list after 领导 or in a byline, where only names stand, they are accepted.
 AMBIGUOUS_SURNAMES = set("和向时常来国文明平公元全万应由于")
 # Characters that never occur inside a name we would find by rule.
-NOT_IN_NAME = set("的了在和是与及等对向为把被将从到也都就还又而之其这那个们说称表示并")
+NOT_IN_NAME = set("的地得着了在和是与及等对向为把被将从到也都就还又而之其这那个们说称表示并")
 
 # What may follow a name: the clause goes on. Longest first so 参加 is tried before 参.
 FOLLOW_WORDS = sorted(
@@ -211,7 +211,7 @@ def name_at(text: str, pos: int, known: dict[str, str], strict: bool = True, who
     viable = [n for n in lengths if name_plausible(text[pos:pos + n]) and len(text[pos:pos + n]) == n
               and follows_clause(text, pos + n)]
     if not viable:
-        return None
+        return _jieba_name(text, pos, lengths)
     if len(viable) == 2:
         # Both read well (朱健说 / 朱健 + 说): when the longer one's last character is itself a
         # word that may follow a name, the shorter name is the likelier reading.
@@ -220,6 +220,19 @@ def name_at(text: str, pos: int, known: dict[str, str], strict: bool = True, who
             return text[pos:pos + short_n]
         return text[pos:pos + long_n]
     return text[pos:pos + viable[0]]
+
+
+def _jieba_name(text: str, pos: int, lengths: list[int]) -> str | None:
+    """jieba's reading when the follow-word rule cannot decide (朱健昨天…): its first word, if tagged a name."""
+    import jieba.posseg
+
+    _word_tags()  # jieba initialised quietly
+    window = text[pos:pos + max(lengths) + 4]
+    for token in jieba.posseg.cut(window):
+        if token.flag.startswith("nr") and len(token.word) in lengths and name_plausible(token.word):
+            return token.word
+        return None
+    return None
 
 
 def _list_after(text: str, pos: int, known: dict[str, str], how: str, separators: str = LIST_SEPARATORS

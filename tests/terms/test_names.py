@@ -71,3 +71,22 @@ def test_glossary_persons_keep_their_glossary_english():
 
 def test_no_names_in_plain_prose():
     assert names("高质量发展潜力巨大，文化产业和旅游融合") == []
+
+
+def test_jieba_decides_when_no_follow_word_does():
+    assert names("市长王建国昨天来到现场") == [("王建国", "Wang Jianguo", "title")]
+
+
+def test_chained_titles_and_surname_readings_in_context():
+    g = load_glossary()
+    assert names("省委书记沈晓明指出", g) == [("沈晓明", "Shen Xiaoming", "title")]
+    assert names("市委常委、副市长李明主持", g) == [("李明", "Li Ming", "title")]
+    assert names("市长欧阳明日前到", g) == [("欧阳明", "Ouyang Ming", "title")]
+
+
+@pytest.mark.parametrize("text", ["市长热线", "市长信箱", "书记处", "董事长单位", "局长办公会", "市长方面表示",
+                                  "市长高兴地说", "市长高度评价"])
+def test_title_followed_by_ordinary_words_is_no_name(text):
+    g = Glossary([Term("市长", "Mayor", "title"), Term("书记", "Secretary", "title"),
+                  Term("董事长", "Chairman", "title"), Term("局长", "Director", "title")])
+    assert names(text, g) == []
