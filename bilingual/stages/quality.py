@@ -136,7 +136,7 @@ def length_ratio_bad(zh: str, en: str) -> bool:
     return ratio < MIN_LENGTH_RATIO or ratio > MAX_LENGTH_RATIO
 
 
-def flag_segment(segment: Segment, glossary=None) -> list[str]:
+def flag_segment(segment: Segment, glossary=None, place: str | None = None) -> list[str]:
     """Recompute the quality flags of one segment (other flags are kept); returns the segment's flags."""
     zh, en = segment.text_key, segment.en or ""
     segment.flags = [f for f in segment.flags if f not in FLAGS]  # stale if the English changed
@@ -145,7 +145,7 @@ def flag_segment(segment: Segment, glossary=None) -> list[str]:
         if unverified:  # translated outside our translate stage: verify here
             from .translate import verify_segment
 
-            missing = verify_segment(segment, glossary)
+            missing = verify_segment(segment, glossary, place)
             for i, hit in enumerate(segment.terms):
                 if hit.status == "found":
                     hit.status = "missed" if i in missing else "verified"
@@ -167,7 +167,7 @@ def flag_segment(segment: Segment, glossary=None) -> list[str]:
 def flag_quality(edition: Edition, glossary=None) -> Edition:
     """Flag every segment of the edition (see the module docstring); returns the same edition."""
     for segment in edition.segments():
-        flag_segment(segment, glossary)
+        flag_segment(segment, glossary, edition.place)
     return edition
 
 

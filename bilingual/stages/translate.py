@@ -108,38 +108,22 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.casefold()).strip()
 
 
-def verify_segment(segment: Segment, glossary=None) -> set[int]:
+def verify_segment(segment: Segment, glossary=None, place: str | None = None) -> set[int]:
     """Indexes (in ``segment.terms``) of terms the English does not render.
 
-    Uses the glossary's own verification (``bilingual.terms.verify.verify_terms``)
-    when it is available, so a listed variant counts as rendered; otherwise a
-    plain presence check of each hit's English.
+    A hit's own English present (case-insensitive) counts as rendered; for the
+    others the glossary's verification (``bilingual.terms.verify.verify_terms``)
+    decides, so a listed variant or a place-slot form counts too.
     """
     missing = {i for i, hit in enumerate(segment.terms) if not term_rendered(hit, segment.en or "")}
     if not missing or glossary is None:
         return missing
-    verdict = _glossary_verdict(segment, glossary)
-    if verdict is None:
-        return missing
-    return {i for i in missing if segment.terms[i].zh not in verdict}
+    from ..terms.verify import verify_terms
 
-
-def _glossary_verdict(segment: Segment, glossary) -> set[str] | None:
-    """The Chinese of terms the glossary's verifier counts as rendered, or None if it cannot say."""
-    try:
-        from ..terms.verify import verify_terms
-    except ImportError:
-        return None
-    try:
-        result = verify_terms(segment.text_key, segment.en or "", glossary)
-    except TypeError:
-        return None
-    rendered = getattr(result, "rendered", None)
-    if rendered is None and isinstance(result, dict):
-        rendered = result.get("rendered")
-    if rendered is None:
-        return None
-    return {getattr(r, "zh", r) if not isinstance(r, dict) else r.get("zh") for r in rendered}
+    names = [h for h in segment.terms if h.type in ("person", "name")]
+    verdict = verify_terms(segment.text_key, segment.en or "", glossary, place=place, names=names)
+    rendered = {(r.zh, r.start) for r in verdict.rendered}
+    return {i for i in missing if (segment.terms[i].zh, segment.terms[i].start) not in rendered}
 
 
 @dataclass
@@ -254,7 +238,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
 
     # Verify every translated segment; a term not rendered is missed whatever the path.
     for w in work:
-        missing = verify_segment(w.segment, glossary)
+        missing = verify_segment(w.segment, glossary, edition.place)
         for i, hit in enumerate(w.segment.terms):
             if i in missing:
                 hit.status = "missed"

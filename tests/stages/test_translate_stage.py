@@ -285,3 +285,24 @@ def test_reviewed_english_stored_under_the_model_alone_is_served(tmp_path):
         engine = ScriptedEngine()
         ed = translate_edition(make_edition("他说。"), engine, memory=memory)
     assert engine.calls == [] and next(ed.articles[0].body_segments()).en == "He said so."
+
+
+def test_glossary_verification_accepts_a_listed_variant_after_the_retry():
+    from bilingual.terms.glossary import Glossary, Term
+
+    glossary = Glossary([Term("市委书记", "Secretary of the Municipal Party Committee", "title",
+                              variants=("municipal Party chief",))])
+
+    class SaysVariant(ScriptedEngine):
+        def translate_batch(self, sentences, num_hypotheses=1):
+            self.calls.append(list(sentences))
+            return [[Hypothesis("The municipal party chief spoke.", -0.3)] for _ in sentences]
+
+    engine = SaysVariant()
+    ed = translate_edition(make_edition("市委书记说。", terms=[SECRETARY]), engine, glossary=glossary)
+    seg = next(ed.articles[0].body_segments())
+    # the placeholder was lost, the retry found no exact target, but the variant is an accepted rendering
+    assert statuses(seg) == {"市委书记": "verified"} and "missed-term" not in seg.flags
+    assert len(engine.calls) == 2
+    ed2 = translate_edition(make_edition("市委书记说。", terms=[SECRETARY]), SaysVariant())
+    assert statuses(next(ed2.articles[0].body_segments())) == {"市委书记": "missed"}  # no glossary: exact only
