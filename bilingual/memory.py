@@ -27,8 +27,8 @@ DB_NAME = "memory.sqlite3"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
-    key TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
+    key TEXT PRIMARY KEY,  -- sha256 of normalised source, engine, model, glossary
+    source TEXT NOT NULL,  -- as translated (not normalised), for TMX export
     engine TEXT NOT NULL,
     model TEXT NOT NULL,
     glossary TEXT NOT NULL,
@@ -121,7 +121,7 @@ class TranslationMemory:
         self.db.execute(
             "INSERT OR REPLACE INTO translations (key, source, engine, model, glossary, en, score, terms, created) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, normalise_source(source), engine, model, glossary, en, score,
+            (key, source.strip(), engine, model, glossary, en, score,
              json.dumps(terms or [], ensure_ascii=False), time.time()))
 
     def commit(self) -> None:
