@@ -189,6 +189,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
     glossary_version = str(getattr(glossary, "version", "") or "") if glossary is not None else ""
 
     work: list[_Work] = []
+    remembered: list[Segment] = []
     for seg in edition.segments():
         seg.engine = engine.name
         if "missed-term" in seg.flags:  # from an earlier translation of this segment
@@ -198,6 +199,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
             continue
         if memory is not None and _from_memory(seg, memory, engine.name, model_id,
                                                        str(signature.get("model", "")), glossary_version):
+            remembered.append(seg)
             continue
         protected, hits = protect(seg, engine)
         work.append(_Work(seg, hits, protected))
@@ -236,16 +238,18 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
                 elif i in failed:
                     hit.status = "verified" if term_rendered(hit, en) else "missed"
 
-    # Verify every translated segment; a term not rendered is missed whatever the path.
-    for w in work:
-        missing = verify_segment(w.segment, glossary, edition.place)
-        for i, hit in enumerate(w.segment.terms):
+    # Verify every segment, decoded or remembered (reviewed English may have changed a term):
+    # a term not rendered is missed whatever the path.
+    for seg in remembered + [w.segment for w in work]:
+        missing = verify_segment(seg, glossary, edition.place)
+        for i, hit in enumerate(seg.terms):
             if i in missing:
                 hit.status = "missed"
             elif hit.status == "missed":  # the glossary's verifier accepted a listed variant
                 hit.status = "verified"
-        if any(h.status == "missed" for h in w.segment.terms):
-            w.segment.flag("missed-term")
+        if any(h.status == "missed" for h in seg.terms):
+            seg.flag("missed-term")
+    for w in work:
         if memory is not None:
             memory.store(w.segment.text_key, w.segment.en or "", engine.name, model_id, glossary_version,
                          score=w.segment.score,
@@ -266,11 +270,9 @@ def _from_memory(seg: Segment, memory, engine: str, model_id: str, model_only: s
     if entry is None:
         return False
     seg.en, seg.score = entry.en, entry.score
-    remembered = {(t.get("zh"), t.get("en")): t.get("status") for t in entry.terms}
+    statuses = {(t.get("zh"), t.get("en")): t.get("status") for t in entry.terms}
     for hit in seg.terms:
-        status = remembered.get((hit.zh, hit.en))
-        # The glossary version is in the key, so a term the TM does not know is a new hit: verify it.
-        hit.status = status or ("verified" if term_rendered(hit, seg.en) else "missed")
-    if any(h.status == "missed" for h in seg.terms):
-        seg.flag("missed-term")
+        # How the term got there, as remembered; a hit the entry does not know is checked by verification.
+        status = statuses.get((hit.zh, hit.en))
+        hit.status = status if status in ("enforced", "verified", "repaired") else "verified"
     return True

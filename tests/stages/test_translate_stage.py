@@ -306,3 +306,16 @@ def test_glossary_verification_accepts_a_listed_variant_after_the_retry():
     assert len(engine.calls) == 2
     ed2 = translate_edition(make_edition("市委书记说。", terms=[SECRETARY]), SaysVariant())
     assert statuses(next(ed2.articles[0].body_segments())) == {"市委书记": "missed"}  # no glossary: exact only
+
+
+def test_remembered_english_is_verified_again(tmp_path):
+    # Reviewed English in the TM that lost a term is reported missed, not trusted blindly.
+    from bilingual.memory import open_memory
+
+    with open_memory(tmp_path) as memory:
+        memory.store("刘越高说。", "The secretary said.", "scripted", "scripted 1", "",
+                     terms=[{"zh": "刘越高", "en": "Liu Yuegao", "status": "enforced"}])
+        memory.commit()
+        ed = translate_edition(make_edition("刘越高说。"), ScriptedEngine(), memory=memory)
+    seg = next(ed.articles[0].body_segments())
+    assert seg.en == "The secretary said." and statuses(seg) == {"刘越高": "missed"} and "missed-term" in seg.flags
