@@ -74,7 +74,11 @@ def run_translate_text(args: argparse.Namespace) -> int:
             raise InputError(f"cannot read: {e.strerror or e}", args.file) from None
         source = str(args.file)
     else:
-        text, source = sys.stdin.read(), "<stdin>"
+        source = "<stdin>"
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InputError(f"not UTF-8 text (byte {e.start})", source) from None
     lines = text.splitlines()
     engine = load_engine(args.engine, args.data_dir)
     from ..terms.glossary import load_glossary

@@ -103,3 +103,23 @@ def test_translate_text_argos_without_model_is_a_clear_error(tmp_path):
     result = run_cli("translate-text", "--engine", "argos", "--data-dir", str(tmp_path), cwd=tmp_path, stdin="他说\n")
     assert result.returncode == 1
     assert "no zh->en model is installed" in result.stderr
+
+
+def test_translate_text_rejects_non_utf8_input_in_one_line(tmp_path):
+    result = subprocess.run([str(BILINGUAL), "translate-text", "--engine", "gloss"], cwd=tmp_path,
+                            capture_output=True, input="他说\n".encode("gb18030"), timeout=300)
+    assert result.returncode == 1
+    assert result.stderr.decode() == "bilingual: error: <stdin>: not UTF-8 text (byte 0)\n"
+
+
+def test_translate_text_with_gloss_applies_glossary_and_names(tmp_path):
+    result = run_cli("translate-text", "--engine", "gloss", "--no-cache", cwd=tmp_path,
+                     stdin="市委书记刘越高说。\n\n   \n投资2.5亿元。")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    assert len(lines) == 5 and lines[1:3] == ["", ""] and lines[4] == ""
+    assert "Liu Yuegao" in lines[0] and "Secretary" in lines[0]
+    assert "250 million" in lines[3]
+    import os
+
+    assert not (Path(os.environ["XDG_DATA_HOME"]) / "bilingual" / "memory.sqlite3").exists()  # --no-cache
