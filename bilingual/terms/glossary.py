@@ -280,23 +280,64 @@ class Glossary:
         automaton = self.automaton
         if not text or not len(automaton):
             return []
+        key = normalise_key(text)
         found = []
-        for end_index, (length, term) in automaton.iter(normalise_key(text)):
+        for end_index, (length, term) in automaton.iter(key):
             start = end_index + 1 - length
             found.append((start, end_index + 1, term))
-        return resolve_overlaps(found)
+        return resolve_overlaps(found, lambda start, end: crosses_word(key, start, end))
 
     def persons(self) -> list[Term]:
         return [t for t in self._by_key.values() if t.type == "person"]
 
 
-def resolve_overlaps(found: list[tuple[int, int, Term]]) -> list[TermMatch]:
-    """Keep the longest, then higher-priority, then leftmost candidates that do not overlap a kept one."""
+# Two-character terms that are not person names are checked against word boundaries:
+# 市长 must not be matched in 城市长远 (城市 + 长远), nor 行长 in 银行长期.
+CHECKED_LENGTH = 2
+_WINDOW = 4
+
+
+def crosses_word(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` cuts through a word of jieba's segmentation of its surroundings.
+
+    A term inside one longer word (书记 in 县委书记) does not cross; a term made
+    of the end of one word and the start of the next (市长 in 城市|长远) does.
+    """
+    import jieba
+
+    from .names import _word_tags
+
+    _word_tags()  # jieba initialised once, quietly
+    # Quick test first: unless the character before or after joins the term's edge into a
+    # dictionary word, no segmentation can cut through the term (and jieba need not run).
+    freq = jieba.dt.FREQ
+    before = text[start - 1:start + 1] if start > 0 else ""
+    after = text[end - 1:end + 1] if end < len(text) else ""
+    if not (freq.get(before) or freq.get(after)):
+        return False
+    w0 = max(0, start - _WINDOW)
+    pos = w0
+    for token in jieba.cut(text[w0:end + _WINDOW], HMM=False):
+        a, b = pos, pos + len(token)
+        if a < start < b or a < end < b:
+            if not (a <= start and end <= b):
+                return True
+        pos = b
+    return False
+
+
+def resolve_overlaps(found: list[tuple[int, int, Term]], crosses=None) -> list[TermMatch]:
+    """Keep the longest, then higher-priority, then leftmost candidates that do not overlap a kept one.
+
+    ``crosses(start, end)``: whether a short candidate cuts through a word (then it is dropped).
+    """
     found.sort(key=lambda m: (-(m[1] - m[0]), -m[2].priority, m[0]))
     taken = bytearray(max((m[1] for m in found), default=0))
     kept = []
     for start, end, term in found:
         if any(taken[start:end]):
+            continue
+        if crosses is not None and end - start <= CHECKED_LENGTH and term.type != "person" and crosses(start, end):
             continue
         taken[start:end] = b"\x01" * (end - start)
         kept.append(TermMatch(start, end, term))

@@ -124,3 +124,13 @@ def test_variants_are_split_on_bars(tmp_path):
     (term,) = load_glossary([path]).terms
     assert term.variants == ("Xinjiang aid", "assistance to Xinjiang")
     assert term.source.endswith("v.tsv:2")
+
+
+def test_short_terms_are_not_matched_across_word_boundaries():
+    g = Glossary([Term("市长", "Mayor of {place}", "title"), Term("行长", "President", "title"),
+                  Term("书记", "Secretary", "title")])
+    assert g.match("推动城市长远发展") == []  # 城市 + 长远
+    assert g.match("银行长期支持") == []  # 银行 + 长期
+    assert [m.term.en for m in g.match("衡阳市市长朱健")] == ["Mayor of {place}"]
+    assert [m.term.en for m in g.match("县委书记张三")] == ["Secretary"]  # inside one longer word is fine
+    assert [m.term.en for m in g.match("副行长张伟")] == ["President"]
