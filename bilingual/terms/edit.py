@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import GlossaryError
 from .glossary import COLUMNS, Term, glossary_files
-from .lint import errors_in, lint_paths
+from .lint import errors_in, lint_paths, read_rows
 
 HEADER = "\t".join(COLUMNS)
 
@@ -59,14 +59,14 @@ def add_terms(path: Path, terms: list[Term], glossary_paths: list[Path] | None =
     """
     path = Path(path)
     text = _current_text(path)
-    present = {tuple(line.split("\t")[:4]) for line in text.splitlines()}
+    rows, _ = read_rows(str(path), text, 0)
+    present = {(t.zh, t.en, t.status) for t in rows}  # status normalised: "" reads as preferred
     new_lines = []
     for t in terms:
-        line = format_row(t)
-        if tuple(line.split("\t")[:4]) in present:
+        if (t.zh, t.en, t.status) in present:
             continue
-        present.add(tuple(line.split("\t")[:4]))
-        new_lines.append(line)
+        present.add((t.zh, t.en, t.status))
+        new_lines.append(format_row(t))
     if not new_lines:
         return 0
     if text and not text.endswith("\n"):

@@ -50,14 +50,14 @@ def test_lint_reports_file_line_and_fails(tmp_path):
 def test_add_then_remove_keeps_comments_and_order(folder):
     local = folder / "hengyang.tsv"
     before = local.read_text(encoding="utf-8")
-    result = run("--glossary", str(folder), "add", "石鼓书院", "Shigu Academy", "--type", "place",
+    result = run("--glossary", str(folder), "add", "来雁塔", "Laiyan Pagoda", "--type", "place",
                  "--note", "test")
     assert result.returncode == 0, result.stderr
     after = local.read_text(encoding="utf-8")
-    assert after.startswith(before) and after.endswith("石鼓书院\tShigu Academy\tplace\tpreferred\t\ttest\n")
-    found = run("--glossary", str(folder), "find", "参观石鼓书院")
-    assert "Shigu Academy" in found.stdout
-    removed = run("--glossary", str(folder), "remove", "石鼓书院")
+    assert after.startswith(before) and after.endswith("来雁塔\tLaiyan Pagoda\tplace\tpreferred\t\ttest\n")
+    found = run("--glossary", str(folder), "find", "参观来雁塔")
+    assert "Laiyan Pagoda" in found.stdout
+    removed = run("--glossary", str(folder), "remove", "来雁塔")
     assert removed.returncode == 0, removed.stderr
     assert local.read_text(encoding="utf-8") == before
 

@@ -129,3 +129,8 @@ def test_coverage_counts_and_suggestions():
     assert suggestions["王建国"] == ("person", 1, "Wang Jianguo")
     assert suggestions.get("衡阳市统计局", ("org",))[0] == "org"
     assert "援疆" not in suggestions
+
+
+def test_add_recognises_a_row_with_the_default_status_as_present(tmp_path):
+    path = write(tmp_path / "local.tsv", HEADER + "朱健\tZhu Jian\tperson\t\t\t\n")
+    assert add_terms(path, [Term("朱健", "Zhu Jian", "person")]) == 0
