@@ -129,6 +129,9 @@ def romanize_name(zh: str) -> str:
     zh = zh.strip()
     if not zh:
         return ""
+    if "·" in zh or "•" in zh:  # a transliterated name (买买提·艾力): each part one word, in the given order
+        parts = re.split(r"[·•]", zh)
+        return " ".join(join_syllables(_syllables(p)).capitalize() for p in parts if p)
     surname, given = split_name(zh)
     family = romanize_surname(surname)
     given_word = join_syllables(_syllables(given)).capitalize() if given else ""

@@ -18,7 +18,7 @@ TITLES = Glossary([Term("市长", "Mayor of {place}", "title"), Term("副市长"
     ("尉迟恭", "Yuchi Gong"),
     ("单田芳", "Shan Tianfang"), ("曾国藩", "Zeng Guofan"), ("解缙", "Xie Jin"), ("区志航", "Ou Zhihang"),
     ("仇英", "Qiu Ying"), ("朴槿惠", "Piao Jinhui"), ("查良镛", "Zha Liangyong"), ("翟志刚", "Zhai Zhigang"),
-    ("吕建安", "Lyu Jian'an"),
+    ("吕建安", "Lyu Jian'an"), ("买买提·艾力", "Maimaiti Aili"),
 ])
 def test_romanize_name(zh, en):
     assert romanize_name(zh) == en
