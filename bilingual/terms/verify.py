@@ -91,12 +91,47 @@ def _name_record(name) -> tuple[str, str, str | None]:
     return getattr(name, "zh", ""), getattr(name, "en", ""), getattr(name, "source", None) or getattr(name, "how", None)
 
 
+_SEPARATORS = set("、，, ")
+
+
+def _verify_apposition(result: Verification, zh: str, start: int, end: int, en: str, source: str | None,
+                       english: str, place: str | None, glossary: Glossary | None) -> None:
+    """A title + name hit of the terms stage (市委书记刘越高 -> "Liu Yuegao, Secretary of ...,") in ``names``.
+
+    Its glossary parts were checked one by one; when they lie wholly inside it, they are replaced by
+    one record for the whole hit, rendered if its English is present as a whole or if every part is
+    (the titles and the name, which is the part no glossary term covers, romanised or looked up).
+    """
+    parts = [r for r in result.occurred if start <= r.start and r.end <= end]
+    if not parts or any(r.start < end and r.end > start and r not in parts for r in result.occurred):
+        return
+    covered = set()
+    for r in parts:
+        covered.update(range(r.start, r.end))
+    rest = "".join(ch for i, ch in enumerate(zh[start:end], start) if i not in covered and ch not in _SEPARATORS)
+    rest_rendered = True
+    if rest:
+        from .names import romanize_name
+
+        known = glossary.lookup(rest) if glossary is not None else None
+        rest_rendered = is_rendered([known.en if known is not None else romanize_name(rest)], english, place)
+    whole = is_rendered([en], english, place) or (rest_rendered and all(r in result.rendered for r in parts))
+    for r in parts:
+        for lst in (result.occurred, result.rendered, result.missed):
+            if r in lst:
+                lst.remove(r)
+    record = VerifiedTerm(zh[start:end], en, "person", start, end, source)
+    result.occurred.append(record)
+    (result.rendered if whole else result.missed).append(record)
+
+
 def verify_terms(zh: str, en: str, glossary: Glossary, place: str | None = None, names: list = ()) -> Verification:
     """Check the English ``en`` of the Chinese ``zh`` against the glossary and the given names.
 
     ``names`` are person names found elsewhere (NameMatch, TermHit or dicts with
     zh and en); each that occurs in ``zh`` and is not a glossary match is checked
-    too. Forbidden rows whose Chinese occurs and whose English is present are
+    too. A title + name hit of the terms stage among them (市委书记刘越高) replaces
+    its glossary parts by one record. Forbidden rows whose Chinese occurs and whose English is present are
     reported in ``forbidden``.
     """
     result = Verification()
@@ -110,13 +145,14 @@ def verify_terms(zh: str, en: str, glossary: Glossary, place: str | None = None,
         result.occurred.append(record)
         (result.rendered if is_rendered(english_forms(m.term), english, place) else result.missed).append(record)
     seen = set()
-    for name in names:
-        name_zh, name_en, source = _name_record(name)
+    records = [_name_record(name) for name in names]
+    for name_zh, name_en, source in sorted(records, key=lambda r: -len(r[0])):
         if not name_zh or not name_en or name_zh in seen:
             continue
         seen.add(name_zh)
         for hit in re.finditer(re.escape(name_zh), zh):
             if any(covered[hit.start():hit.end()]):
+                _verify_apposition(result, zh, hit.start(), hit.end(), name_en, source, english, place, glossary)
                 continue
             covered[hit.start():hit.end()] = b"\x01" * len(name_zh)
             record = VerifiedTerm(name_zh, name_en, "person", hit.start(), hit.end(), source)

@@ -75,3 +75,23 @@ def test_names_outside_the_glossary_are_verified():
 def test_nothing_occurred_is_fully_rendered():
     v = verify_terms("他说", "he said", G)
     assert v.ok and v.share_rendered == 1.0
+
+
+def test_title_and_name_hit_replaces_its_parts():
+    apposition = TermHit("市委书记刘越高", "Liu Yuegao, Secretary of the CPC Hengyang Municipal Committee,", "person",
+                         0, 7, source="glossary/national.tsv:11+glossary/hengyang.tsv:6")
+    zh = "市委书记刘越高率团"
+    v = verify_terms(zh, "Liu Yuegao, Secretary of the CPC Hengyang Municipal Committee, led", G,
+                     names=[apposition])
+    assert [(r.zh, r.start) for r in v.occurred] == [("市委书记刘越高", 0)] and v.ok
+    # Parts rendered in another order (the engine kept the title before the name) still count.
+    v = verify_terms(zh, "Party Secretary of Hengyang Liu Yuegao led", G, names=[apposition])
+    assert v.ok, v.missed
+    v = verify_terms(zh, "Secretary of the CPC Hengyang Municipal Committee led", G, names=[apposition])
+    assert [r.zh for r in v.missed] == ["市委书记刘越高"]
+
+
+def test_title_and_romanised_name_hit():
+    apposition = TermHit("市长王建国", "Wang Jianguo, Mayor of Hengyang,", "person", 0, 5, source="x+pinyin")
+    assert verify_terms("市长王建国说", "Mayor Wang Jianguo said", G, names=[apposition]).ok
+    assert not verify_terms("市长王建国说", "Mayor Wang said", G, names=[apposition]).ok
