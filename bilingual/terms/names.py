@@ -66,6 +66,8 @@ FOLLOW_WORDS = sorted(
 )
 PUNCTUATION = set("，。、；：！？,.;:!?（）()“”\"'‘’《》〈〉【】[]·—-…　 \n\t")
 
+# Verbs whose object is usually a person: 会见梅帅元一行 (the strict surname and follow-word checks apply).
+MEETING_VERBS = ("会见", "会晤", "接见", "陪同", "看望", "慰问")
 LIST_LEADERS = ("市领导", "省领导", "县领导", "区领导", "领导", "负责人")
 BYLINE_ROLES = ("全媒体记者", "融媒体记者", "实习记者", "特约记者", "首席记者", "记者", "通讯员", "实习生", "摄影", "编辑")
 LIST_SEPARATORS = "、，, 　"
@@ -79,7 +81,7 @@ class NameMatch:
     end: int
     zh: str
     en: str
-    how: str  # glossary|title|list|byline|repeat
+    how: str  # glossary|title|list|byline|verb|repeat
 
 
 # ---------------------------------------------------------------------------
@@ -270,7 +272,8 @@ def find_names(text: str, glossary) -> list[NameMatch]:
 
     Rules: glossary persons anywhere; a name right after a glossary title
     (市长朱健, 市委书记刘越高); names listed after 领导/市领导 (市领导胡丘陵、谢宏);
-    names after a byline role (记者 陈润, 通讯员 X). Glossary persons keep their
+    names after a byline role (记者 陈润, 通讯员 X); a name as the object of a
+    meeting verb (会见梅帅元一行). Glossary persons keep their
     glossary English; others are romanised.
     """
     known = {t.zh: t.en for t in glossary.persons()} if glossary is not None else {}
@@ -283,6 +286,11 @@ def find_names(text: str, glossary) -> list[NameMatch]:
             zh = name_at(text, m.end, known)
             if zh is not None and zh not in known:
                 found.append(NameMatch(m.end, m.end + len(zh), zh, romanize_name(zh), "title"))
+    for verb in MEETING_VERBS:
+        for hit in re.finditer(verb + "(?:了)?", text):
+            zh = name_at(text, hit.end(), known)
+            if zh is not None and zh not in known:
+                found.append(NameMatch(hit.end(), hit.end() + len(zh), zh, romanize_name(zh), "verb"))
     for leader in LIST_LEADERS:
         for hit in re.finditer(re.escape(leader), text):
             found.extend(n for n in _list_after(text, hit.end(), known, "list") if n.zh not in known)
@@ -295,7 +303,7 @@ def find_names(text: str, glossary) -> list[NameMatch]:
 
 
 def _without_overlaps(found: list[NameMatch]) -> list[NameMatch]:
-    rank = {"glossary": 0, "title": 1, "byline": 2, "list": 3, "repeat": 4}
+    rank = {"glossary": 0, "title": 1, "byline": 2, "list": 3, "verb": 4, "repeat": 5}
     found.sort(key=lambda n: (rank.get(n.how, 9), -(n.end - n.start), n.start))
     taken: set[int] = set()
     kept = []

@@ -84,3 +84,18 @@ def test_subject_position_rules():
     assert is_subject_position("8月18日上午，市长朱健", 8)
     assert not is_subject_position("会议由市长朱健主持", 3)
     assert not is_subject_position("在会上，市长", 4)
+
+
+def test_rules_find_every_person_of_the_seed_without_the_person_glossary():
+    from pathlib import Path
+
+    from bilingual.pipeline import Config, read_edition
+    from bilingual.terms.glossary import Glossary
+
+    no_persons = Glossary([t for t in G.terms if t.type != "person"])
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+    e = find_terms(read_edition(seed, Config()), no_persons)
+    found = {n["zh"]: n["en"] for n in e.names}
+    expected = {t.zh: t.en for t in G.terms if t.type == "person" and t.file == "glossary/hengyang.tsv"
+                and t.status == "preferred"}
+    assert found == expected
