@@ -205,7 +205,10 @@ def read_glossary_file(path: Path, priority: int | None = None) -> list[Term]:
 def glossary_files(paths: list[Path] | None) -> list[Path]:
     """The TSV files behind ``paths``: a file as given, a folder's ``*.tsv`` sorted; None: the shipped folder."""
     if paths is None:
-        paths = [default_glossary_dir()]
+        folder = default_glossary_dir()
+        if not folder.is_dir():
+            raise GlossaryError(f"no glossary folder here; set {ENV_DIR} or pass --glossary", folder)
+        paths = [folder]
     files: list[Path] = []
     for p in paths:
         p = Path(p)

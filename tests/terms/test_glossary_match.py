@@ -134,3 +134,9 @@ def test_short_terms_are_not_matched_across_word_boundaries():
     assert [m.term.en for m in g.match("衡阳市市长朱健")] == ["Mayor of {place}"]
     assert [m.term.en for m in g.match("县委书记张三")] == ["Secretary"]  # inside one longer word is fine
     assert [m.term.en for m in g.match("副行长张伟")] == ["President"]
+
+
+def test_missing_shipped_folder_says_how_to_point_elsewhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("BILINGUAL_GLOSSARY_DIR", str(tmp_path / "nowhere"))
+    with pytest.raises(GlossaryError, match="BILINGUAL_GLOSSARY_DIR"):
+        load_glossary()
