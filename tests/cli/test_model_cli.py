@@ -81,10 +81,10 @@ def test_tm_stats_export_clear(tmp_path):
 
 
 def test_translate_text_one_line_out_per_line_in(tiny_package_file, tmp_path):
-    pytest.importorskip("bilingual.stages.terms", reason="glossary stage not merged yet")
-    pytest.importorskip("bilingual.terms.glossary", reason="glossary not merged yet")
+    from bilingual.engines.packages import install_package
+
     data = ["--data-dir", str(tmp_path / "data")]
-    assert run_cli("model", *data, "install", str(tiny_package_file), cwd=tmp_path).returncode == 0
+    install_package(str(tiny_package_file), data_dir=tmp_path / "data")  # the CLI install is tested above
     text = "他说。\n\n市委书记刘越高率衡阳市党政代表团赴鄯善县。要突出民生援疆导向。\n\n"
     first = run_cli("translate-text", "--engine", "argos", *data, cwd=tmp_path, stdin=text)
     assert first.returncode == 0, first.stderr
@@ -92,11 +92,15 @@ def test_translate_text_one_line_out_per_line_in(tiny_package_file, tmp_path):
     lines = first.stdout.split("\n")
     assert len(lines) == 5 and lines[-1] == ""  # 4 input lines -> 4 output lines
     assert lines[1] == "" and lines[3] == "" and lines[0] and lines[2]
-    second = run_cli("translate-text", "--engine", "argos", *data, cwd=tmp_path, stdin=text)
-    assert second.stdout == first.stdout  # answered by the translation memory
+    # The same lines from a file: answered by the translation memory, identically.
     (tmp_path / "in.txt").write_text(text, encoding="utf-8")
-    from_file = run_cli("translate-text", "in.txt", "--engine", "argos", "--no-cache", *data, cwd=tmp_path)
-    assert from_file.stdout == first.stdout
+    second = run_cli("translate-text", "in.txt", "--engine", "argos", *data, cwd=tmp_path)
+    assert second.stdout == first.stdout
+    from bilingual.memory import open_memory
+
+    with open_memory(tmp_path / "data") as memory:
+        stats = memory.stats()
+    assert stats.entries == 3 and stats.hits == 3  # three sentences stored once, each served once
 
 
 def test_translate_text_argos_without_model_is_a_clear_error(tmp_path):
