@@ -46,7 +46,7 @@ SINGLE_SURNAMES = set(
     "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻"
     "位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦"
     "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
-    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由傅阎萧冼揭丘邸藤"
 )
 # Surname characters that right after a title are far more often ordinary words (和 "and", 向 "towards",
 # 于 "at", 时 "when", 常 "often"): there they start a name only if the glossary lists the person. In a

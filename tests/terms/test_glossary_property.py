@@ -4,13 +4,14 @@ through the real terms and translate stages, verify at 100% (every term occurs r
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bilingual.model import Article, Edition, Paragraph, Segment
 from bilingual.stages.terms import find_terms
 from bilingual.stages.translate import translate_edition
 from bilingual.terms.glossary import load_glossary
+from bilingual.terms.names import is_common_word, romanize_name
 from bilingual.terms.verify import verify_terms
 
 gloss = pytest.importorskip("bilingual.engines.gloss", reason="the gloss engine is not in this build")
@@ -56,3 +57,26 @@ def test_the_seed_sentence_with_title_and_name(engine):
     seg = list(edition.segments())[1]
     assert "Liu Yuegao, Secretary of the CPC Hengyang Municipal Committee," in seg.en
     assert verify_terms(seg.text_key, seg.en, GLOSSARY, place="Hengyang").ok
+
+
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭林罗郑梁谢宋唐韩冯邓曹彭萧田董袁潘蒋蔡杜叶程苏魏吕丁")
+GIVEN = list("越凡培诚杰宏智陵元润鹏帅健征新国章光义丘")
+TITLES = ["市委书记", "市长", "副市长", "市委副书记", "市政府秘书长"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.sampled_from(TITLES), surname=st.sampled_from(SURNAMES),
+       given_name=st.lists(st.sampled_from(GIVEN), min_size=1, max_size=2).map("".join),
+       follow=st.sampled_from(["主持会议", "表示", "率队调研", "强调", "出席"]),
+       opening=st.sampled_from(["", "8月18日上午，", "当天，"]))
+def test_title_and_unknown_name_found_rendered_and_verified(engine, title, surname, given_name, follow, opening):
+    name = surname + given_name
+    assume(not is_common_word(name))  # 王国 "kingdom" is never taken for a name, by design
+    zh = f"{opening}{title}{name}{follow}。"
+    edition = translate_edition(find_terms(one_segment_edition(zh, "衡阳晚报"), GLOSSARY), engine, glossary=GLOSSARY)
+    seg = list(edition.segments())[1]
+    (first,) = [h for h in seg.terms if h.start == len(opening)]
+    assert first.zh == title + name, [(h.zh, h.en) for h in seg.terms]  # one apposition hit
+    assert first.en.startswith(romanize_name(name) + ", ")
+    assert first.status != "missed" and romanize_name(name) in seg.en
+    assert verify_terms(seg.text_key, seg.en, GLOSSARY, place=edition.place, names=seg.terms).ok
