@@ -13,7 +13,7 @@ from .engines.base import Engine
 from .model import Edition
 from .write import WRITERS, WriteOptions, output_path
 
-DEFAULT_FORMATS = ("json", "docx", "pdf")
+DEFAULT_FORMATS = ("json", "docx", "pdf", "html", "tmx", "xliff", "report")
 
 
 @dataclass

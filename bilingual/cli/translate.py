@@ -7,16 +7,25 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import BilingualError, ExitStatus, InputError
+from ..errors import ExitStatus, InputError, UsageError
 from ..pipeline import DEFAULT_FORMATS, Config
 from ..write import LAYOUTS, PAPERS, WRITERS, WriteOptions
 
-PAGE_SUFFIXES = (".txt", ".docx", ".html", ".htm")
+EPILOG = """exit status:
+  0  every page done (or already finished and skipped)
+  1  some pages failed (each reported on one line; the others were processed)
+  2  usage error (bad option or value)
+
+Finished pages are skipped on a re-run (their outputs are all present and the
+JSON's signature matches the engine, glossary, options and the page's bytes);
+--force redoes them. A machine-readable summary is written to OUT/report.json.
+"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate", help="translate pages into bilingual editions",
-                       description="Translate newspaper pages (files, folders or globs) into bilingual editions.")
+                       description="Translate newspaper pages (files, folders or globs) into bilingual editions.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("inputs", nargs="+", metavar="PATH", help="page files, folders of pages, or glob patterns")
     p.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     p.add_argument("--engine", choices=("auto", "argos", "gloss"), default="auto",
@@ -29,6 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="glossary file or folder (repeatable; default: the shipped glossary/)")
     p.add_argument("--place", help="English place name for titles such as 市委书记 (default: from the page)")
     p.add_argument("--split-semicolons", action="store_true", help="also split long sentences at ；")
+    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="translate N pages at once in worker processes, each loading the model once (default: 1)")
+    p.add_argument("--force", action="store_true", help="redo pages that are already finished")
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not read or write the translation memory (translate every sentence afresh)")
     p.set_defaults(run=run_translate)
 
     s = sub.add_parser("segment", help="read a page and print its document model")
@@ -38,64 +52,94 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(run=run_segment)
 
 
-def expand_inputs(inputs: list[str]) -> list[Path]:
-    """Files as given; folders to the pages inside them; glob patterns expanded. Order kept, no repeats."""
-    found: list[Path] = []
-    for item in inputs:
-        path = Path(item)
-        if any(ch in item for ch in "*?["):
-            matches = sorted(Path().glob(item)) if not path.is_absolute() else sorted(
-                Path(path.anchor).glob(str(path.relative_to(path.anchor))))
-            if not matches:
-                raise InputError("no file matches this pattern", item)
-            found.extend(m for m in matches if m.is_file())
-        elif path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES))
-        else:
-            found.append(path)  # a missing file is reported by the reader, with the others still processed
-    seen: set[Path] = set()
-    return [p for p in found if not (p.resolve() in seen or seen.add(p.resolve()))]
-
-
 def config_from_args(args: argparse.Namespace) -> Config:
+    """The run's Config from parsed options (UsageError for an unknown format)."""
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     unknown = [f for f in formats if f not in WRITERS]
-    if unknown:
-        from ..errors import UsageError
-
-        raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(WRITERS)}")
+    if unknown or not formats:
+        raise UsageError(f"unknown format {unknown[0] if unknown else args.formats!r}; choose from {', '.join(WRITERS)}")
     return Config(out_dir=args.out, engine=args.engine, glossary_paths=args.glossary, formats=formats,
                   write=WriteOptions(layout=args.layout, paper=args.paper), place=args.place,
-                  split_semicolons=args.split_semicolons)
+                  split_semicolons=args.split_semicolons, use_memory=not getattr(args, "no_cache", False))
 
 
 def run_translate(args: argparse.Namespace) -> int:
-    from ..engines import load_engine
-    from ..pipeline import translate_file
+    from ..batch import PAGE_SUFFIXES, expand_inputs, load_resources, run_batch
     from ..terms.glossary import load_glossary
 
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be 1 or more, not {args.jobs}")
     config = config_from_args(args)
     paths = expand_inputs(args.inputs)
     if not paths:
         raise InputError("no pages found (looked for " + ", ".join(PAGE_SUFFIXES) + ")", " ".join(args.inputs))
+    # The glossary is loaded here even for worker runs, so a broken one stops the run with one line at once.
     glossary = load_glossary(config.glossary_paths)
-    engine = load_engine(config.engine, config.data_dir)
-    print(f"engine: {engine.name} ({engine.signature().get('model', '')})", file=sys.stderr)
-    failures = 0
-    for path in paths:
-        try:
-            edition, written = translate_file(path, engine, glossary, config)
-        except BilingualError as e:
-            failures += 1
-            print(f"bilingual: error: {e}", file=sys.stderr)
-            continue
-        segs = sum(1 for _ in edition.segments())
-        print(f"{path}: {len(edition.articles)} articles, {segs} segments -> "
-              + ", ".join(str(w) for w in written))
-    if failures:
-        print(f"{failures} of {len(paths)} pages failed", file=sys.stderr)
-        return ExitStatus.FAILED
-    return ExitStatus.OK
+    resources = None
+    if args.jobs == 1 or len(paths) == 1:
+        resources = load_resources(config)[0], glossary
+        print(f"engine: {resources[0].name} ({resources[0].signature().get('model', '')})", file=sys.stderr)
+    display = BatchDisplay(len(paths))
+    with display:
+        batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
+                          resources=resources)
+    print_summary(batch)
+    return ExitStatus.FAILED if batch.failed else ExitStatus.OK
+
+
+class BatchDisplay:
+    """A Rich progress bar (pages, segments, ETA) on a terminal; one plain line per page otherwise."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.segments = 0
+        self.progress = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.fields[segments]} segments"), TimeRemainingColumn(),
+                                     console=Console(file=sys.stderr), transient=False)
+            self.task = self.progress.add_task("pages", total=total, segments=0)
+
+    def __enter__(self):
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.stop()
+
+    def page_done(self, result) -> None:
+        self.segments += result.segments
+        if result.status == "failed":
+            line = f"bilingual: error: {result.error}"
+        else:
+            line = f"{result.source}: {result.status}, {result.articles} articles, {result.segments} segments"
+        if self.progress is not None:
+            self.progress.console.print(line, markup=False, highlight=False)
+            self.progress.update(self.task, advance=1, segments=self.segments)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+
+def print_summary(batch) -> None:
+    """A table of every page (stdout), then the totals and where report.json is."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="bilingual translate")
+    for column in ("page", "status", "articles", "segments", "seconds", "error"):
+        table.add_column(column, overflow="fold")
+    for page in batch.pages:
+        table.add_row(page.source, page.status, str(page.articles), str(page.segments), f"{page.seconds:.1f}",
+                      page.error or "")
+    console = Console(file=sys.stdout, highlight=False)
+    console.print(table, markup=False)
+    console.print(f"{batch.count('done')} done, {batch.count('skipped')} skipped, {batch.count('failed')} failed; "
+                  f"report: {batch.report}", markup=False)
 
 
 def run_segment(args: argparse.Namespace) -> int:
