@@ -91,12 +91,19 @@ def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[i
     ``#1`` never eats the start of ``#12``.
     """
     failed = []
+    text = text.strip()
+    # A term restored at the very start of the sentence takes a capital ("the Hengyang
+    # Municipal Government held ..." -> "The ..."); the engine cased its own words already.
+    starts_with_term = any(placeholder_pattern(engine.placeholder(i)).match(text) for i in range(len(hits)))
     for i in sorted(range(len(hits)), reverse=True):
         pattern = placeholder_pattern(engine.placeholder(i))
         text, count = pattern.subn(lambda _m, en=hits[i].en: en, text)
         if count != 1:
             failed.append(i)
-    return re.sub(r"[ \t]{2,}", " ", text).strip(), sorted(failed)
+    text = re.sub(r"[ \t]{2,}", " ", text).strip()
+    if starts_with_term and text[:1].islower():
+        text = text[0].upper() + text[1:]
+    return text, sorted(failed)
 
 
 def term_rendered(hit: TermHit, en: str) -> bool:

@@ -265,6 +265,9 @@ def test_protect_restore_round_trip_property(parts, tail):
     assert not any(term_zh in protected for term_zh, _ in _TERMS if term_zh != "1998")
     restored, failed = restore(protected, ordered, engine)
     assert failed == []
+    if protected.startswith(engine.placeholder(0)):  # a term at the start is capitalised
+        assert restored[:1] == restored[:1].upper()
+        restored = ordered[0].en[:1] + restored[1:]
     # Every term's English comes back once per occurrence, in source order.
     expected = [en for _, (_, en) in parts]
     assert [restored.count(en) for en in expected] == [expected.count(en) for en in expected]
@@ -319,3 +322,18 @@ def test_remembered_english_is_verified_again(tmp_path):
         ed = translate_edition(make_edition("刘越高说。"), ScriptedEngine(), memory=memory)
     seg = next(ed.articles[0].body_segments())
     assert seg.en == "The secretary said." and statuses(seg) == {"刘越高": "missed"} and "missed-term" in seg.flags
+
+
+def test_a_term_restored_at_sentence_start_is_capitalised():
+    from bilingual.engines.base import Hypothesis
+    from bilingual.model import Segment, TermHit
+    from bilingual.stages.translate import restore
+
+    class Engine:
+        def placeholder(self, i):
+            return f"ZX{i}"
+
+    hits = [TermHit(zh="市政府", en="the Hengyang Municipal Government", type="org", start=0, end=3)]
+    assert restore("ZX0 held a meeting.", hits, Engine()) == ("The Hengyang Municipal Government held a meeting.", [])
+    # Inside the sentence the glossary's casing stands.
+    assert restore("Then ZX0 met.", hits, Engine())[0] == "Then the Hengyang Municipal Government met."
