@@ -20,6 +20,7 @@ with the higher priority (local files over ``national.tsv``).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 import re
@@ -249,6 +250,7 @@ class Glossary:
             if kept is None or term.priority > kept.priority:
                 self._by_key[key] = term
         self._automaton = None
+        self._persons: list[Term] | None = None
 
     def __iter__(self):
         return iter(self.terms)
@@ -288,45 +290,79 @@ class Glossary:
         for end_index, (length, term) in automaton.iter(key):
             start = end_index + 1 - length
             found.append((start, end_index + 1, term))
-        return resolve_overlaps(found, lambda start, end: crosses_word(key, start, end))
+        return resolve_overlaps(found, WordBoundaries(key).crosses)
 
     def persons(self) -> list[Term]:
-        return [t for t in self._by_key.values() if t.type == "person"]
+        """The preferred person terms (computed once: name finding asks for them per sentence)."""
+        if self._persons is None:
+            self._persons = [t for t in self._by_key.values() if t.type == "person"]
+        return self._persons
 
 
 # Two-character terms that are not person names are checked against word boundaries:
 # 市长 must not be matched in 城市长远 (城市 + 长远), nor 行长 in 银行长期.
 CHECKED_LENGTH = 2
-_WINDOW = 4
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    """jieba, its default dictionary loaded once and quietly."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.initialize()
+    return jieba
+
+
+class WordBoundaries:
+    """Whether a span of ``text`` cuts through a word of jieba's segmentation of the whole text.
+
+    The text is segmented at most once, and only when a span's edge could form a
+    word with its neighbour (most spans are decided by two dictionary lookups).
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._starts: list[int] | None = None  # word start offsets, then len(text)
+        self._boundary_set: set[int] | None = None
+
+    def crosses(self, start: int, end: int) -> bool:
+        """True if a word starts before ``start`` and ends inside the span, or starts inside it and ends after.
+
+        A term inside one longer word (书记 in 县委书记) does not cross; a term
+        made of the end of one word and the start of the next (市长 in 城市|长远) does.
+        """
+        jieba = _jieba()
+        freq = jieba.dt.FREQ
+        text = self.text
+        before = text[start - 1:start + 1] if start > 0 else ""
+        after = text[end - 1:end + 1] if end < len(text) else ""
+        if not (freq.get(before) or freq.get(after)):
+            return False
+        if self._starts is None:
+            self._starts, pos = [], 0
+            for token in jieba.cut(text, HMM=False):
+                self._starts.append(pos)
+                pos += len(token)
+            self._starts.append(pos)
+        # The span crosses a word unless both its edges fall on word starts, or it lies inside one word.
+        i = bisect.bisect_right(self._starts, start) - 1  # the word holding ``start``
+        word_start, word_end = self._starts[i], self._starts[i + 1]
+        if word_start <= start and end <= word_end:
+            return False
+        return start not in self._boundaries() or end not in self._boundaries()
+
+    def _boundaries(self) -> set[int]:
+        if self._boundary_set is None:
+            self._boundary_set = set(self._starts or ())
+        return self._boundary_set
 
 
 def crosses_word(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` cuts through a word of jieba's segmentation of its surroundings.
-
-    A term inside one longer word (书记 in 县委书记) does not cross; a term made
-    of the end of one word and the start of the next (市长 in 城市|长远) does.
-    """
-    import jieba
-
-    from .names import _word_tags
-
-    _word_tags()  # jieba initialised once, quietly
-    # Quick test first: unless the character before or after joins the term's edge into a
-    # dictionary word, no segmentation can cut through the term (and jieba need not run).
-    freq = jieba.dt.FREQ
-    before = text[start - 1:start + 1] if start > 0 else ""
-    after = text[end - 1:end + 1] if end < len(text) else ""
-    if not (freq.get(before) or freq.get(after)):
-        return False
-    w0 = max(0, start - _WINDOW)
-    pos = w0
-    for token in jieba.cut(text[w0:end + _WINDOW], HMM=False):
-        a, b = pos, pos + len(token)
-        if a < start < b or a < end < b:
-            if not (a <= start and end <= b):
-                return True
-        pos = b
-    return False
+    """Whether ``text[start:end]`` cuts through a word of jieba's segmentation of ``text``."""
+    return WordBoundaries(text).crosses(start, end)
 
 
 def resolve_overlaps(found: list[tuple[int, int, Term]], crosses=None) -> list[TermMatch]:
