@@ -77,7 +77,11 @@ def segment_hits(seg: Segment, glossary: Glossary, place: str | None, names: lis
     text = seg.text_key
     hits: list[TermHit] = []
     taken = bytearray(len(text))
+    # A name the rules read longer than a listed person at the same place (谢宏越 over 谢宏) wins.
+    longer_names = {(n.start, n.end) for n in names if n.how != "glossary"}
     for m in glossary.match(text):
+        if m.term.type == "person" and any(s == m.start and e > m.end for s, e in longer_names):
+            continue
         hits.append(TermHit(text[m.start:m.end], fill_place(m.term.en, place), m.term.type, m.start, m.end,
                             source=m.term.source))
         taken[m.start:m.end] = b"\x01" * (m.end - m.start)

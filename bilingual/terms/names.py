@@ -195,12 +195,21 @@ def name_plausible(candidate: str) -> bool:
 def name_at(text: str, pos: int, known: dict[str, str], strict: bool = True, whole: bool = False) -> str | None:
     """The person name starting at ``pos``, or None.
 
-    ``known`` maps glossary persons' Chinese to English: a known name wins.
+    ``known`` maps glossary persons' Chinese to English: a known name wins where
+    the clause goes on after it, and is the fallback where no rule reads a name.
     ``whole``: the name runs to the next separator (an item of a list), so only
     its length (2-4) and surname are checked.
     """
-    for zh in sorted((k for k in known if text.startswith(k, pos)), key=len, reverse=True):
-        return zh
+    listed = next(iter(sorted((k for k in known if text.startswith(k, pos)), key=len, reverse=True)), None)
+    if listed is not None and (whole or follows_clause(text, pos + len(listed))):
+        return listed
+    # A listed name that the clause does not go on after may be the start of a longer one
+    # (谢宏 listed, 谢宏越主持 read): the rules below decide, the listed name is the fallback.
+    found = _rule_name(text, pos, strict, whole)
+    return found if found is not None else listed
+
+
+def _rule_name(text: str, pos: int, strict: bool, whole: bool) -> str | None:
     surname = surname_at(text, pos, strict)
     if surname is None:
         return None
@@ -279,9 +288,10 @@ def find_names(text: str, glossary) -> list[NameMatch]:
     known = {t.zh: t.en for t in glossary.persons()} if glossary is not None else {}
     found: list[NameMatch] = []
     matches = glossary.match(text) if glossary is not None else []
+    listed: list[NameMatch] = []
     for m in matches:
         if m.term.type == "person":
-            found.append(NameMatch(m.start, m.end, text[m.start:m.end], m.term.en, "glossary"))
+            listed.append(NameMatch(m.start, m.end, text[m.start:m.end], m.term.en, "glossary"))
         elif m.term.type == "title":
             zh = name_at(text, m.end, known)
             if zh is not None and zh not in known:
@@ -299,6 +309,9 @@ def find_names(text: str, glossary) -> list[NameMatch]:
             if hit.start() > 0 and text[hit.start() - 1] in "媒体实特首" and role == "记者":
                 continue  # 全媒体记者 is matched as a whole
             found.extend(n for n in _list_after(text, hit.end(), known, "byline") if n.zh not in known)
+    # A listed person is dropped where the rules read a longer name from the same place (谢宏越, 谢宏 listed).
+    longer = {(n.start, n.end) for n in found}
+    found.extend(n for n in listed if not any(s == n.start and e > n.end for s, e in longer))
     return _without_overlaps(found)
 
 

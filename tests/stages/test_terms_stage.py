@@ -99,3 +99,9 @@ def test_rules_find_every_person_of_the_seed_without_the_person_glossary():
     expected = {t.zh: t.en for t in G.terms if t.type == "person" and t.file == "glossary/hengyang.tsv"
                 and t.status == "preferred"}
     assert found == expected
+
+
+def test_a_longer_name_read_by_the_rules_beats_a_listed_prefix():
+    e = edition("副市长谢宏越主持会议。", "市委书记刘越高率团。")
+    assert hits(e, 0) == [("副市长谢宏越", "Xie Hongyue, Vice Mayor of Hengyang,", "name")]
+    assert hits(e, 1)[0][0] == "市委书记刘越高"
