@@ -19,6 +19,7 @@ import threading
 import time
 import unicodedata
 import uuid
+from contextlib import asynccontextmanager
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -232,9 +233,15 @@ def create_app(out_dir: Path, glossary_paths=None) -> FastAPI:
     """The web app over ``out_dir`` (created if missing); ``glossary_paths`` as for the translate command."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    app = FastAPI(title="bilingual", docs_url=None, redoc_url=None, openapi_url=None)
-    templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape is on for .html
     translator = Translator(out_dir, glossary_paths)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        translator.shutdown()
+
+    app = FastAPI(title="bilingual", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape is on for .html
     app.state.out_dir = out_dir
     app.state.translator = translator
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -255,10 +262,6 @@ def create_app(out_dir: Path, glossary_paths=None) -> FastAPI:
     async def internal_error(request: Request, exc: Exception):
         log.error("internal error on %s", request.url.path, exc_info=exc)
         return Response("internal error\n", status_code=500, media_type="text/plain")
-
-    @app.on_event("shutdown")
-    def stop_translator():
-        translator.shutdown()
 
     def csrf_token(request: Request) -> str:
         token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "csrf", None)
@@ -377,7 +380,7 @@ def create_app(out_dir: Path, glossary_paths=None) -> FastAPI:
                       types=_term_types(), statuses=_term_statuses())
 
     @app.post("/glossary/add")
-    def glossary_add(request: Request, zh: str = Form(...), en: str = Form(...), type: str = Form("term"),
+    def glossary_add(request: Request, zh: str = Form(""), en: str = Form(""), type: str = Form("term"),
                      status: str = Form("preferred"), note: str = Form(""), csrf: str = Form("")):
         check_post(request, csrf)
         from ..terms.edit import add_terms
@@ -393,7 +396,7 @@ def create_app(out_dir: Path, glossary_paths=None) -> FastAPI:
 
     @app.post("/glossary/edit")
     def glossary_edit(request: Request, file: int = Form(...), line: int = Form(...), old_zh: str = Form(...),
-                      zh: str = Form(...), en: str = Form(...), type: str = Form("term"),
+                      zh: str = Form(""), en: str = Form(""), type: str = Form("term"),
                       status: str = Form("preferred"), variants: str = Form(""), note: str = Form(""),
                       csrf: str = Form("")):
         check_post(request, csrf)
