@@ -12,6 +12,7 @@ and makes ``bilingual glossary lint`` exit non-zero):
 Warnings (reported, exit status 0):
 - a local file overriding national.tsv with another rendering (intended, but visible);
 - a variant equal to the target;
+- spaces around a field;
 - a term contained in a longer term whose English does not hold the shorter
   term's words (书记 "Secretary" inside 党委书记 "Party chief": one of them is
   probably inconsistent).
@@ -56,6 +57,8 @@ def read_rows(name: str, text: str, priority: int) -> tuple[list[Term], list[Lin
             if header[:3] != list(COLUMNS[:3]) or any(h not in COLUMNS for h in header):
                 messages.append(LintMessage(name, number, "error", f"header must be {'<TAB>'.join(COLUMNS)}"))
             continue
+        if any(c != c.strip() for c in cells):
+            messages.append(LintMessage(name, number, "warning", "spaces around a field (they are ignored)"))
         try:
             terms.append(parse_row(cells, name, number, priority))
         except GlossaryError as e:

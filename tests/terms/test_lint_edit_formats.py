@@ -134,3 +134,8 @@ def test_coverage_counts_and_suggestions():
 def test_add_recognises_a_row_with_the_default_status_as_present(tmp_path):
     path = write(tmp_path / "local.tsv", HEADER + "朱健\tZhu Jian\tperson\t\t\t\n")
     assert add_terms(path, [Term("朱健", "Zhu Jian", "person")]) == 0
+
+
+def test_spaces_around_a_field_are_a_warning():
+    out = lint("市长 \tMayor\ttitle\t\t\t\n")
+    assert out == ["g.tsv:2: warning: spaces around a field (they are ignored)"]
