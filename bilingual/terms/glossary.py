@@ -188,19 +188,35 @@ def read_glossary_file(path: Path, priority: int | None = None) -> list[Term]:
         raise GlossaryError(f"cannot read: {e.strerror or e}", path) from None
     prio = file_priority(path) if priority is None else priority
     terms: list[Term] = []
+    for number, cells, is_header in table_lines(text):
+        if is_header:
+            if not header_is_valid(cells):
+                raise GlossaryError(HEADER_MESSAGE, name, number)
+            continue
+        terms.append(parse_row(cells, name, number, prio))
+    return terms
+
+
+HEADER_MESSAGE = f"header must be {'<TAB>'.join(COLUMNS)}"
+
+
+def table_lines(text: str):
+    """Yield (line number, cells, is_header) for each line of a TSV glossary that is not blank or a comment.
+
+    The first such line is the header. Shared by loading (which stops at a bad row)
+    and lint (which reports every bad row).
+    """
     header_seen = False
     for number, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        cells = raw.split("\t")
-        if not header_seen:
-            header = [c.strip().lower() for c in cells]
-            if header[:3] != list(COLUMNS[:3]) or any(h not in COLUMNS for h in header):
-                raise GlossaryError(f"header must be {'<TAB>'.join(COLUMNS)}", name, number)
-            header_seen = True
-            continue
-        terms.append(parse_row(cells, name, number, prio))
-    return terms
+        yield number, raw.split("\t"), not header_seen
+        header_seen = True
+
+
+def header_is_valid(cells: list[str]) -> bool:
+    header = [c.strip().lower() for c in cells]
+    return header[:3] == list(COLUMNS[:3]) and all(h in COLUMNS for h in header)
 
 
 def glossary_files(paths: list[Path] | None) -> list[Path]:

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GlossaryError
-from .glossary import COLUMNS, Term, display_path, file_priority, glossary_files, parse_row
+from .glossary import (HEADER_MESSAGE, Term, display_path, file_priority, glossary_files, header_is_valid,
+                       parse_row, table_lines)
 
 _SLOT = re.compile(r"\{[^{}]*\}")
 _STOPWORDS = {"a", "an", "the", "of", "and", "to", "in", "on", "for", "s"}
@@ -47,15 +48,11 @@ def read_rows(name: str, text: str, priority: int) -> tuple[list[Term], list[Lin
     """Every well-formed row of one file's text, and a message for every malformed one (does not stop)."""
     terms, messages = [], []
     header_seen = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        cells = raw.split("\t")
-        if not header_seen:
+    for number, cells, is_header in table_lines(text):
+        if is_header:
             header_seen = True
-            header = [c.strip().lower() for c in cells]
-            if header[:3] != list(COLUMNS[:3]) or any(h not in COLUMNS for h in header):
-                messages.append(LintMessage(name, number, "error", f"header must be {'<TAB>'.join(COLUMNS)}"))
+            if not header_is_valid(cells):
+                messages.append(LintMessage(name, number, "error", HEADER_MESSAGE))
             continue
         if any(c != c.strip() for c in cells):
             messages.append(LintMessage(name, number, "warning", "spaces around a field (they are ignored)"))
