@@ -1,0 +1,91 @@
+"""`bilingual translate` through the real console script: exit codes, failures isolated, resume, --force, --jobs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BILINGUAL = ROOT / ".venv" / "bin" / "bilingual"
+SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+FAST = ["--engine", "gloss", "--format", "json,html", "--no-cache"]
+
+
+def run(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BILINGUAL), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120,
+                          env={**os.environ, "COLUMNS": "200"})
+
+
+def test_help_documents_exit_codes_and_options():
+    r = run("translate", "--help")
+    assert r.returncode == 0
+    for text in ("exit status", "0 ", "1 ", "2 ", "--jobs", "--force", "--no-cache", "report.json"):
+        assert text in r.stdout
+
+
+@pytest.mark.parametrize("args", [["--jobs", "0"], ["--format", "json,nope"], ["--engine", "nope"], ["--bogus"]])
+def test_usage_errors_exit_2(tmp_path, args):
+    r = run("translate", SEED, "--out", tmp_path / "out", *args)
+    assert r.returncode == 2, r.stderr
+    assert not (tmp_path / "out" / SEED.stem).exists()
+
+
+def test_failed_page_is_reported_and_the_batch_goes_on_then_resume_and_force(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(SEED, pages / "good.txt")
+    (pages / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    r = run("translate", pages, tmp_path / "missing.txt", "--out", out, *FAST)
+    assert r.returncode == 1
+    errors = [l for l in r.stderr.splitlines() if l.startswith("bilingual: error:")]
+    assert any("empty.txt" in l for l in errors) and any("missing.txt" in l for l in errors), r.stderr
+    assert (out / "good" / "good.json").is_file() and (out / "good" / "good.zh-en.html").is_file()
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["totals"] == {"done": 1, "skipped": 0, "failed": 2, "pages": 3}
+    first_mtime = (out / "good" / "good.json").stat().st_mtime_ns
+
+    # Re-run: the finished page is skipped, its files untouched.
+    r = run("translate", pages / "good.txt", "--out", out, *FAST)
+    assert r.returncode == 0, r.stderr
+    assert "skipped" in r.stderr
+    assert (out / "good" / "good.json").stat().st_mtime_ns == first_mtime
+    # A stale temp file from a killed run is cleaned when the page is redone; --force redoes it.
+    stale = out / "good" / ".good.json.abc123.part"
+    stale.write_text("half", encoding="utf-8")
+    r = run("translate", pages / "good.txt", "--out", out, *FAST, "--force")
+    assert r.returncode == 0
+    assert not stale.exists()
+    assert (out / "good" / "good.json").stat().st_mtime_ns != first_mtime
+    # A changed source is redone without --force.
+    (pages / "good.txt").write_text(SEED.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    r = run("translate", pages / "good.txt", "--out", out, *FAST)
+    assert r.returncode == 0 and "good.txt: done" in r.stderr
+
+
+def test_jobs_translates_pages_in_worker_processes(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name in ("a", "b", "c"):
+        shutil.copy(SEED, pages / f"{name}.txt")
+    out = tmp_path / "out"
+    r = run("translate", str(pages / "*.txt"), "--out", out, *FAST, "--jobs", "2")
+    assert r.returncode == 0, r.stderr
+    for name in ("a", "b", "c"):
+        data = json.loads((out / name / f"{name}.json").read_text(encoding="utf-8"))
+        assert data["signature"]["source_sha256"] and len(data["articles"]) == 4
+    assert json.loads((out / "report.json").read_text(encoding="utf-8"))["totals"]["done"] == 3
+
+
+def test_two_pages_with_one_name_do_not_overwrite_each_other(tmp_path):
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(SEED, tmp_path / folder / "page.txt")
+    r = run("translate", tmp_path / "x" / "page.txt", tmp_path / "y" / "page.txt", "--out", tmp_path / "out", *FAST)
+    assert r.returncode == 1
+    assert "same name as" in r.stderr

@@ -1,0 +1,159 @@
+"""Bad input through the real console script: a one-line error naming the file, the documented exit code,
+and nothing written earlier lost."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BILINGUAL = ROOT / ".venv" / "bin" / "bilingual"
+SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+FAST = ["--engine", "gloss", "--format", "json,html", "--no-cache"]
+
+
+def run(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BILINGUAL), *map(str, args)], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "COLUMNS": "200", **(env or {})})
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [l for l in stderr.splitlines() if l.startswith("bilingual: error:")]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """An output folder with one finished edition, and its files' bytes (to check nothing is lost)."""
+    out = tmp_path_factory.mktemp("out")
+    r = run("translate", SEED, "--out", out, *FAST)
+    assert r.returncode == 0, r.stderr
+    return out, {p.name: p.read_bytes() for p in (out / SEED.stem).iterdir()}
+
+
+def assert_intact(out: Path, before: dict[str, bytes]) -> None:
+    now = {p.name: p.read_bytes() for p in (out / SEED.stem).iterdir() if not p.name.endswith(".part")}
+    assert now == before
+
+
+def test_bad_pages_each_fail_alone_with_one_line_naming_the_file(tmp_path, finished):
+    out, before = finished
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    (bad / "truncated.txt").write_bytes("衡阳晚报\n\n市民在公园散步。".encode("utf-8")[:-2])
+    (bad / "fake.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    r = run("translate", SEED, *sorted(bad.iterdir()), "--out", out, *FAST)
+    assert r.returncode == 1
+    errors = error_lines(r.stderr)
+    for name in ("empty.txt", "binary.txt", "fake.docx"):
+        assert sum(name in l for l in errors) == 1, (name, r.stderr)
+    # A truncated last character is either repaired with a warning or reported; never a crash.
+    assert "internal error" not in r.stderr and "Traceback" not in r.stderr
+    assert_intact(out, before)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["skipped"] == 1
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "big5"])
+def test_gb18030_and_big5_pages_are_read(tmp_path, encoding):
+    text = SEED.read_text(encoding="utf-8")
+    if encoding == "big5":
+        import opencc
+
+        text = opencc.OpenCC("s2t").convert(text)
+    page = tmp_path / f"page-{encoding}.txt"
+    page.write_bytes(text.encode(encoding, errors="ignore"))
+    r = run("translate", page, "--out", tmp_path / "out", *FAST)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((tmp_path / "out" / page.stem / f"{page.stem}.json").read_text(encoding="utf-8"))
+    assert data["encoding"].lower().replace("-", "") in (encoding, "gbk", "gb2312", "big5hkscs", "cp950")
+    assert len(data["articles"]) == 4
+
+
+@pytest.mark.parametrize("kind", ["no-punctuation-5mb", "line-100000"])
+def test_huge_pages_are_read_and_segmented_quickly(tmp_path, kind):
+    page = tmp_path / f"{kind}.txt"
+    if kind == "no-punctuation-5mb":
+        page.write_text("衡阳" * (5 * 1024 * 1024 // 6), encoding="utf-8")
+    else:
+        page.write_text("标题\n\n" + "市民在公园散步天气很好" * 10000 + "\n", encoding="utf-8")
+    r = run("segment", page, timeout=60)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    kept = sum(len(seg["zh"]) for a in data["articles"] for seg in
+               [*a["heads"].values(), *(s for p in a["paragraphs"] for s in p["segments"])])
+    assert kept >= 100_000  # every character is kept, whether it lands in a headline or the body
+
+
+def test_malformed_glossary_rows_stop_the_run_with_file_and_line(tmp_path, finished):
+    out, before = finished
+    glossary = tmp_path / "bad.tsv"
+    glossary.write_text("zh\ten\ttype\tstatus\tvariants\tnote\n衡阳\tHengyang\tplace\t\t\t\n市长\n"
+                        "书记\tSecretary\tnonsense\t\t\t\n", encoding="utf-8")
+    r = run("translate", SEED, "--out", out, *FAST, "--glossary", glossary, "--force")
+    assert r.returncode == 1
+    errors = error_lines(r.stderr)
+    assert len(errors) == 1 and "bad.tsv:" in errors[0], r.stderr
+    assert_intact(out, before)
+
+
+def _package(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "zip-slip"])
+def test_bad_model_packages_are_refused(tmp_path, kind):
+    data_dir = tmp_path / "data"
+    if kind == "corrupt":
+        package = tmp_path / "corrupt.argosmodel"
+        package.write_bytes(b"PK\x03\x04" + os.urandom(2000))
+    else:
+        package = _package(tmp_path / "slip.argosmodel", {
+            "translate-zh_en/metadata.json": json.dumps({"from_code": "zh", "to_code": "en"}).encode(),
+            "translate-zh_en/../../../escaped.txt": b"pwned"})
+    r = run("model", "--data-dir", data_dir, "install", package)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    errors = error_lines(r.stderr)
+    assert len(errors) == 1 and package.name in errors[0], r.stderr
+    assert not list(tmp_path.rglob("escaped.txt"))
+
+
+def test_read_only_output_folder(tmp_path, finished):
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions; a read-only folder cannot be made")
+    out, before = finished
+    shutil.copytree(out, tmp_path / "ro")
+    ro = tmp_path / "ro"
+    for p in [ro, *ro.rglob("*")]:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    try:
+        r = run("translate", SEED, "--out", ro, *FAST, "--force")
+        assert r.returncode == 1
+        errors = error_lines(r.stderr)
+        assert errors and all(str(ro) in l for l in errors), r.stderr
+    finally:
+        for p in [ro, *ro.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+def test_unwritable_output_folder_even_as_root(tmp_path):
+    """Root ignores permissions, so the unwritable folder is a file standing where the folder should be."""
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder", encoding="utf-8")
+    r = run("translate", SEED, "--out", blocker, *FAST)
+    assert r.returncode == 1
+    errors = error_lines(r.stderr)
+    assert errors and all(str(blocker) in l for l in errors), r.stderr
+    assert "Traceback" not in r.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
