@@ -44,13 +44,18 @@ def test_kill_9_then_rerun_leaves_every_output_whole(tmp_path):
     rng = random.Random(int(os.environ.get("KILL_SEED", "7")))
     folder, out = tmp_path / "pages", tmp_path / "out"
     pages = make_pages(folder)
-    for _ in range(2):
+    for round_ in range(2):
         proc = start(folder, out)
-        time.sleep(rng.uniform(2.0, 6.0))
+        # Kill at a random moment once the batch is under way: after a random number of pages, plus jitter.
+        target = rng.randint(3, 12) * (round_ + 1)
+        deadline = time.monotonic() + 60
+        while len(list(out.glob("*/*.json"))) < target and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0, 0.4))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finished_before = {p.parent.name for p in out.glob("*/*.json")}
-    assert len(finished_before) < PAGES, "the kills came too late to interrupt anything"
+    assert 0 < len(finished_before) < PAGES, "the kills came too early or too late to interrupt a batch"
     print(f"finished before the re-run: {len(finished_before)} of {PAGES}")
 
     r = subprocess.run([str(BILINGUAL), "translate", str(folder), "--out", str(out), *ARGS],
