@@ -542,6 +542,9 @@ FRAMES = {
     ("对", "来说"): ("for", ""), ("随着", "的"): ("with", ""),
 }
 _CLAUSE_END = {",", ".", ";", ":", "!", "?"}
+# How far back (in words) a closing word looks for its opener. Real frames span a
+# phrase; the bound keeps a clause of 100,000 characters with no comma linear.
+FRAME_SPAN = 40
 
 
 def _apply_frames(pieces: list[_Piece]) -> None:
@@ -549,7 +552,7 @@ def _apply_frames(pieces: list[_Piece]) -> None:
     for i, piece in enumerate(pieces):
         if not piece.zh:
             continue
-        for j in range(i - 1, -1, -1):
+        for j in range(i - 1, max(-1, i - 1 - FRAME_SPAN), -1):
             other = pieces[j]
             if other.text in _CLAUSE_END and not other.placeholder:
                 break
@@ -563,7 +566,7 @@ def _settle_endings(pieces: list[_Piece]) -> None:
     # 等 reads "and other" before a noun but "etc." before a comma or at the end.
     for i, piece in enumerate(pieces):
         if piece.at_end is not None:
-            following = next((p for p in pieces[i + 1:] if p.text), None)
+            following = next((pieces[k] for k in range(i + 1, len(pieces)) if pieces[k].text), None)
             if following is None or (following.glue_left and not following.placeholder):
                 piece.text = piece.at_end
 

@@ -14,6 +14,8 @@ Sentence rules (Chinese newspaper text):
    repeated marks (``？！``) and the whitespace after them.
  - No split inside 《》 titles or （） brackets, inside numbers (``3.5``), or at ``——``.
  - ``；`` ends a sentence only with ``split_semicolons=True`` (for very long sentences).
+ - A run longer than ``MAX_SENTENCE`` characters with no sentence end is cut after a clause
+   mark (or at the limit); the piece is flagged ``long-sentence-cut`` and the edition warned.
 
 Ids: ``<article id>-<hash of (sentence, n)>`` where n counts earlier sentences with the
 same text in the article, so an edit elsewhere in the page leaves the id of an unchanged
@@ -173,6 +175,34 @@ def _positions(text: str, ch: str) -> list[int]:
     return out
 
 
+# A "sentence" longer than this is cut (after a clause mark where there is one): text that
+# lost its punctuation would otherwise reach an engine as one 100,000-character input,
+# which no model translates and which costs the dictionary engine minutes.
+MAX_SENTENCE = 400
+_CLAUSE_MARKS = "，；、：,;:"
+
+
+def cap_sentence_lengths(text: str, ends: list[int], limit: int = MAX_SENTENCE) -> tuple[list[int], set[int]]:
+    """``ends`` with extra cuts so no piece is longer than ``limit``; returns (ends, the cuts added).
+
+    A cut goes after the last clause mark in the second half of the window, else at the limit.
+    """
+    out: list[int] = []
+    added: set[int] = set()
+    start = 0
+    for end in ends:
+        while end - start > limit:
+            window = text[start + limit // 2:start + limit]
+            marks = [k for k, ch in enumerate(window) if ch in _CLAUSE_MARKS]
+            cut = start + limit // 2 + marks[-1] + 1 if marks else start + limit
+            out.append(cut)
+            added.add(cut)
+            start = cut
+        out.append(end)
+        start = end
+    return out, added
+
+
 def _pieces(text: str, cuts: list[int]) -> list[str]:
     start = 0
     out = []
@@ -186,7 +216,7 @@ def segment_paragraph(paragraph: Paragraph, split_semicolons: bool = False) -> l
     """The paragraph's segments split into sentences (ids still to be given); text is kept exactly."""
     out: list[Segment] = []
     for seg in paragraph.segments:
-        cuts = sentence_ends(seg.zh, split_semicolons)
+        cuts, forced_at = cap_sentence_lengths(seg.zh, sentence_ends(seg.zh, split_semicolons))
         if len(cuts) <= 1:
             out.append(Segment(id=seg.id, zh=seg.zh, en=seg.en, engine=seg.engine, flags=list(seg.flags),
                                source=seg.source, key=seg.key, terms=list(seg.terms), score=seg.score,
@@ -200,7 +230,7 @@ def segment_paragraph(paragraph: Paragraph, split_semicolons: bool = False) -> l
             if len(seg.key) == len(seg.zh):
                 key_parts = _pieces(seg.key, cuts)
             else:
-                key_cuts = sentence_ends(seg.key, split_semicolons)
+                key_cuts = cap_sentence_lengths(seg.key, sentence_ends(seg.key, split_semicolons))[0]
                 if len(key_cuts) == len(cuts):
                     key_parts = _pieces(seg.key, key_cuts)
                 else:
@@ -213,7 +243,7 @@ def segment_paragraph(paragraph: Paragraph, split_semicolons: bool = False) -> l
             key = key_parts[k] if key_parts is not None else None
             out.append(Segment(id="", zh=zh, source=src if src != zh else None,
                                key=key if key != zh else None,
-                               line=line))
+                               line=line, flags=["long-sentence-cut"] if cuts[k] in forced_at else []))
             if line is not None:
                 line += src.count("\n")
     return out
@@ -230,4 +260,8 @@ def segment_edition(edition: Edition, split_semicolons: bool = False) -> Edition
                 seen[seg.zh] = n + 1
                 seg.id = f"{article.id}-" + stable_id("s", seg.zh, str(n))
             paragraph.segments = segments
+            cut = [seg for seg in segments if "long-sentence-cut" in seg.flags]
+            if cut:
+                edition.warn("long-sentence", f"{len(cut)} cut(s) in a run of text longer than {MAX_SENTENCE} "
+                             "characters with no sentence end", cut[0].line)
     return edition

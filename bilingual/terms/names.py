@@ -215,8 +215,11 @@ def _rule_name(text: str, pos: int, strict: bool, whole: bool) -> str | None:
         return None
     lengths = [len(surname) + 2, len(surname) + 1]
     if whole:
-        end = pos
-        while end < len(text) and is_han(text[end]):
+        # A Chinese name is at most four characters (compound surname + two): a run
+        # longer than that is not one list item, and looking no further keeps a
+        # 100,000-character clause linear.
+        end, limit = pos, min(len(text), pos + LONGEST_NAME + 1)
+        while end < limit and is_han(text[end]):
             end += 1
         candidate = text[pos:end]
         if len(candidate) in lengths and name_plausible(candidate):
@@ -249,6 +252,9 @@ def _jieba_name(text: str, pos: int, lengths: list[int]) -> str | None:
     return None
 
 
+LONGEST_NAME = 4
+
+
 def _list_after(text: str, pos: int, known: dict[str, str], how: str, separators: str = LIST_SEPARATORS
                 ) -> list[NameMatch]:
     """Names in a list starting at ``pos`` (胡丘陵、谢宏 / 陈润 罗文鹏), separated by ``separators``."""
@@ -257,8 +263,11 @@ def _list_after(text: str, pos: int, known: dict[str, str], how: str, separators
         while pos < len(text) and text[pos] in " 　":
             pos += 1
         # An item followed by a separator is a whole name; the last item ends where the clause goes on.
-        end = pos
-        while end < len(text) and is_han(text[end]):
+        # A Chinese name is at most four characters (compound surname + two): a run
+        # longer than that is not one list item, and looking no further keeps a
+        # 100,000-character clause linear.
+        end, limit = pos, min(len(text), pos + LONGEST_NAME + 1)
+        while end < limit and is_han(text[end]):
             end += 1
         is_listed = end < len(text) and text[end] in separators and text[end] not in " 　" or (
             end < len(text) and text[end] in " 　" and how == "byline")

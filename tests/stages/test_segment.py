@@ -120,3 +120,31 @@ def test_empty_paragraphs_and_empty_headline_are_fine():
     edition = Edition(source="t", encoding="utf-8", articles=[Article(
         id="text", headline=Segment(id="title", zh=""), paragraphs=[Paragraph(id="p1", segments=[])])])
     assert segment_edition(edition).articles[0].paragraphs[0].segments == []
+
+
+def test_a_run_with_no_sentence_end_is_cut_at_clause_marks_and_flagged():
+    from bilingual.model import Article, Edition, Paragraph, Segment
+    from bilingual.stages.segment import MAX_SENTENCE, segment_edition
+
+    clause = "衡阳大力实施制造立市文旅兴城发展战略，"  # 19 characters, no sentence end
+    text = clause * 100 + "尾"
+    edition = Edition(source="long.txt", encoding="utf-8", articles=[Article(
+        id="a1", headline=Segment(id="a1-headline", zh="标题"),
+        paragraphs=[Paragraph(id="p1", segments=[Segment(id="p1-s", zh=text, line=3)])])])
+    segment_edition(edition)
+    pieces = [s.zh for s in edition.articles[0].paragraphs[0].segments]
+    assert "".join(pieces) == text
+    assert all(len(p) <= MAX_SENTENCE for p in pieces)
+    assert all(p.endswith("，") for p in pieces[:-1])  # cut after a clause mark, not mid-word
+    assert [s.flags for s in edition.articles[0].paragraphs[0].segments][:-1] == [["long-sentence-cut"]] * (len(pieces) - 1)
+    assert [w.code for w in edition.warnings] == ["long-sentence"] and edition.warnings[0].line == 3
+
+
+def test_a_run_with_no_punctuation_at_all_is_cut_at_the_limit():
+    from bilingual.stages.segment import MAX_SENTENCE, cap_sentence_lengths
+
+    text = "字" * (MAX_SENTENCE * 2 + 10)
+    ends, added = cap_sentence_lengths(text, [len(text)])
+    assert ends == [MAX_SENTENCE, 2 * MAX_SENTENCE, len(text)] and added == {MAX_SENTENCE, 2 * MAX_SENTENCE}
+    # Normal sentences are left alone.
+    assert cap_sentence_lengths("短句。另一句。", [3, 7]) == ([3, 7], set())
