@@ -38,7 +38,8 @@ One candidate: headline. Two: headline and subtitle when the second has a subtit
 shape (opens with a dash, or ends with who took part: 参加, 主持, 出席, 陪同, 会见 ... 一行,
 讲话, 调研 ...), else kicker and headline; either way ``uncertain-headline``. Three:
 kicker, headline, subtitle. Text before the
-first head becomes an article whose headline is its first block (``uncertain-headline``).
+first head becomes an article whose headline is its first block (``uncertain-headline``), or,
+when that block is long or holds a sentence end, an article with an empty headline (``no-headline``).
 
 Column-break repair
 -------------------
@@ -148,7 +149,7 @@ def _head_candidate(text: str) -> bool:
 
 @dataclass
 class _Head:
-    headline: int
+    headline: int | None  # None: text with no headline (the article's headline is empty)
     kicker: int | None = None
     subtitle: int | None = None
     byline: int | None = None
@@ -204,13 +205,19 @@ class _Builder:
         if not heads or heads[0].first > 0:
             # Text before the first head: an article of its own, headed by its first block.
             end = heads[0].first if heads else len(blocks)
-            if end > 0:
+            if end > 0 and _could_be_headline(blocks[0].text):
                 self.edition.warn("uncertain-headline",
                                   f"no headline found before line {blocks[end - 1].last_line}; "
                                   "the first line is taken as the headline", blocks[0].line)
                 head = _Head(headline=0, first=0, body_start=1)
                 head = self._byline_after(head, 1)
                 heads.insert(0, head)
+            elif end > 0:
+                # A long first block (a page that lost its line breaks or its headline) is body text:
+                # the article has an empty headline rather than a 100,000-character one.
+                self.edition.warn("no-headline", f"no headline found before line {blocks[end - 1].last_line}; "
+                                  "the text is kept as an article without a headline", blocks[0].line)
+                heads.insert(0, _Head(headline=None, first=0, body_start=0))
         return heads
 
     def _byline_after(self, head: _Head, i: int) -> _Head:
@@ -320,13 +327,19 @@ class _Builder:
 
     def article(self, head: _Head, end: int) -> Article:
         blocks = self.blocks
-        headline_normalised = self.normalise(blocks[head.headline])
-        headline_zh, _ = self.published(headline_normalised)
-        base = stable_id("a", headline_zh)
+        if head.headline is not None:
+            headline_normalised = self.normalise(blocks[head.headline])
+            headline_zh, _ = self.published(headline_normalised)
+        else:  # no headline: the id comes from the opening text instead
+            headline_normalised, headline_zh = None, ""
+        base = stable_id("a", headline_zh or blocks[head.first].text.strip()[:100])
         seen = self.article_ids.get(base, 0)
         self.article_ids[base] = seen + 1
         article_id = base if seen == 0 else stable_id("a", headline_zh, str(seen))
-        headline = self.segment(f"{article_id}-headline", blocks[head.headline], headline_normalised)
+        if head.headline is not None:
+            headline = self.segment(f"{article_id}-headline", blocks[head.headline], headline_normalised)
+        else:
+            headline = Segment(id=f"{article_id}-headline", zh="", line=blocks[head.first].line)
         article = Article(id=article_id, headline=headline, line=blocks[head.first].line)
         if head.kicker is not None:
             article.kicker = self.segment(f"{article_id}-kicker", blocks[head.kicker])
@@ -391,6 +404,12 @@ class _Builder:
             zh += text
             source += "\n" * max(1, block.line - prev.last_line) + raw
         return zh, source
+
+
+def _could_be_headline(text: str) -> bool:
+    """Short enough for a headline and without a sentence end inside it."""
+    t = text.strip()
+    return _length(t) <= SUBTITLE_MAX_CHARS and not _INNER_FINAL.search(t[:-1])
 
 
 def _is_han(ch: str) -> bool:

@@ -44,7 +44,7 @@ def test_docx_article(tmp_path, style):
     assert any(w.code == "halfwidth-punct" for w in edition.warnings)
 
 
-def test_docx_whose_first_paragraph_is_long_still_has_a_headline(tmp_path):
+def test_docx_whose_first_paragraph_is_body_text_has_an_empty_headline(tmp_path):
     import docx
 
     document = docx.Document()
@@ -52,8 +52,20 @@ def test_docx_whose_first_paragraph_is_long_still_has_a_headline(tmp_path):
         document.add_paragraph(text)
     document.save(str(tmp_path / "x.docx"))
     edition = read_page(tmp_path / "x.docx")
-    assert edition.articles[0].headline.zh.startswith("8月18日下午")
-    assert any(w.code == "uncertain-headline" for w in edition.warnings)
+    article = edition.articles[0]
+    # A long paragraph with sentence ends is not promoted to a headline; nothing is lost.
+    assert article.headline.zh == ""
+    assert article.paragraphs[0].zh.startswith("8月18日下午")
+    assert len(article.paragraphs) == len(BODY)
+    assert any(w.code == "no-headline" for w in edition.warnings)
+
+
+def test_a_page_on_one_long_line_is_body_text_not_a_headline(tmp_path):
+    page = tmp_path / "one-line.txt"
+    page.write_text("衡阳大力实施发展战略，明年将承办旅游发展大会。" * 200, encoding="utf-8")
+    edition = read_page(page)
+    assert [a.headline.zh for a in edition.articles] == [""]
+    assert len(edition.articles[0].paragraphs[0].zh) == len(page.read_text(encoding="utf-8"))
 
 
 def test_broken_docx_is_an_input_error(tmp_path):
