@@ -57,6 +57,11 @@ READERS: dict[str, Callable[[Path, bytes, str], Edition]] = {
 }
 
 
+# A newspaper page is tens of kilobytes; 2 MB of text is a book. A larger file is a
+# mistake (or a dump) and would tie up a batch for many minutes.
+MAX_PAGE_BYTES = 2_000_000
+
+
 def read_page(path: Path, *, script: str = "keep") -> Edition:
     """Read one page into an Edition (paragraphs not yet split into sentences).
 
@@ -68,6 +73,10 @@ def read_page(path: Path, *, script: str = "keep") -> Edition:
         raise InputError("no such file", path)
     if not path.is_file():
         raise InputError("not a file", path)
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {MAX_PAGE_BYTES / 1e6:.0f} MB; "
+                         "split it into pages)", path)
     try:
         data = path.read_bytes()
     except OSError as exc:

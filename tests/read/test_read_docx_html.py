@@ -165,3 +165,13 @@ def test_html_article_header_keeps_its_headline_and_byline(tmp_path):
     article = segment_edition(read_page(path)).articles[0]
     assert (article.headline.zh, article.byline.zh) == ("夜游湘江", "本报讯（记者 李明）")
     assert [s.zh for s in article.body_segments()] == ["第一句。", "第二句。"]
+
+
+def test_a_file_too_large_for_a_page_is_one_line_error(tmp_path):
+    from bilingual.read import MAX_PAGE_BYTES
+
+    page = tmp_path / "dump.txt"
+    page.write_text("衡阳大力实施发展战略" * (MAX_PAGE_BYTES // 30 + 1), encoding="utf-8")
+    with pytest.raises(InputError, match=r"dump.txt: .* too large for a page") as caught:
+        read_page(page)
+    assert "\n" not in str(caught.value)

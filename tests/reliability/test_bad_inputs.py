@@ -78,19 +78,31 @@ def test_gb18030_and_big5_pages_are_read(tmp_path, encoding):
     assert len(data["articles"]) == 4
 
 
-@pytest.mark.parametrize("kind", ["no-punctuation-5mb", "line-100000"])
-def test_huge_pages_are_read_and_segmented_quickly(tmp_path, kind):
-    page = tmp_path / f"{kind}.txt"
-    if kind == "no-punctuation-5mb":
-        page.write_text("衡阳" * (5 * 1024 * 1024 // 6), encoding="utf-8")
-    else:
-        page.write_text("标题\n\n" + "市民在公园散步天气很好" * 10000 + "\n", encoding="utf-8")
-    r = run("segment", page, timeout=60)
+def test_a_5mb_page_with_no_punctuation_is_refused_in_one_line(tmp_path, finished):
+    out, before = finished
+    page = tmp_path / "no-punctuation-5mb.txt"
+    page.write_text("衡阳" * (5 * 1024 * 1024 // 6), encoding="utf-8")
+    r = run("translate", page, "--out", out, *FAST, timeout=60)
+    assert r.returncode == 1
+    errors = error_lines(r.stderr)
+    assert len(errors) == 1 and "no-punctuation-5mb.txt" in errors[0] and "too large" in errors[0], r.stderr
+    assert_intact(out, before)
+
+
+def test_a_100000_character_line_is_translated_in_bounded_pieces(tmp_path):
+    from bilingual.stages.segment import MAX_SENTENCE
+
+    page = tmp_path / "line-100000.txt"
+    page.write_text("标题\n\n" + "市民在公园散步天气很好" * 10000 + "\n", encoding="utf-8")
+    r = run("translate", page, "--out", tmp_path / "out", "--engine", "gloss", "--format", "json", "--no-cache",
+            timeout=120)
     assert r.returncode == 0, r.stderr
-    data = json.loads(r.stdout)
-    kept = sum(len(seg["zh"]) for a in data["articles"] for seg in
-               [*a["heads"].values(), *(s for p in a["paragraphs"] for s in p["segments"])])
-    assert kept >= 100_000  # every character is kept, whether it lands in a headline or the body
+    data = json.loads((tmp_path / "out" / page.stem / f"{page.stem}.json").read_text(encoding="utf-8"))
+    segments = [s for a in data["articles"] for p in a["paragraphs"] for s in p["segments"]]
+    assert sum(len(s["zh"]) for s in segments) == 110_000  # every character kept
+    assert max(len(s["zh"]) for s in segments) <= MAX_SENTENCE
+    assert all(s["en"] for s in segments)
+    assert any(w["code"] == "long-sentence" for w in data["warnings"])
 
 
 def test_malformed_glossary_rows_stop_the_run_with_file_and_line(tmp_path, finished):
@@ -129,22 +141,40 @@ def test_bad_model_packages_are_refused(tmp_path, kind):
     assert not list(tmp_path.rglob("escaped.txt"))
 
 
-def test_read_only_output_folder(tmp_path, finished):
+def _make_read_only(paths: list[Path]) -> None:
     if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions; a read-only folder cannot be made")
+        # Root ignores permission bits; the immutable attribute binds root too (ext4, xfs, btrfs).
+        r = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
+        if r.returncode != 0:
+            pytest.skip(f"cannot make a read-only folder as root here: {r.stderr.strip()}")
+    else:
+        for p in paths:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+
+
+def _make_writable(paths: list[Path]) -> None:
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True)
+    for p in paths:
+        p.chmod(0o755 if p.is_dir() else 0o644)
+
+
+def test_read_only_output_folder(tmp_path, finished):
     out, before = finished
-    shutil.copytree(out, tmp_path / "ro")
     ro = tmp_path / "ro"
-    for p in [ro, *ro.rglob("*")]:
-        p.chmod(0o555 if p.is_dir() else 0o444)
+    shutil.copytree(out, ro)
+    paths = [ro, *ro.rglob("*")]
+    _make_read_only(paths)
     try:
         r = run("translate", SEED, "--out", ro, *FAST, "--force")
         assert r.returncode == 1
         errors = error_lines(r.stderr)
         assert errors and all(str(ro) in l for l in errors), r.stderr
+        assert "Traceback" not in r.stderr
+        # The finished edition in the read-only folder is untouched.
+        assert {p.name: p.read_bytes() for p in (ro / SEED.stem).iterdir()} == before
     finally:
-        for p in [ro, *ro.rglob("*")]:
-            p.chmod(0o755 if p.is_dir() else 0o644)
+        _make_writable(paths)
 
 
 def test_unwritable_output_folder_even_as_root(tmp_path):
