@@ -47,6 +47,8 @@ class PageResult:
     seconds: float = 0.0
     outputs: list[str] = field(default_factory=list)
     error: str | None = None
+    flagged: int = 0  # segments with a quality flag (missed term, number mismatch, untranslated ...)
+    summary: str | None = None  # the edition's readable quality summary (``summarize_report``)
 
 
 @dataclass
@@ -181,9 +183,8 @@ def translate_page(path: Path, engine, glossary, config: Config, force: bool = F
         written = write_edition(edition, config)
         result.status = "done"
         result.stem = edition.stem
-        result.articles = len(edition.articles)
-        result.segments = sum(1 for _ in edition.segments())
         result.outputs = [str(p) for p in written]
+        _count(result, edition)
     except BilingualError as e:
         result.error = str(e)
     except MemoryError:
@@ -202,8 +203,16 @@ def _count_from_json(result: PageResult, json_path: Path) -> None:
         edition = Edition.from_json(json.loads(json_path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError, BilingualError):
         return
+    _count(result, edition)
+
+
+def _count(result: PageResult, edition) -> None:
+    from .write.report import summarize_report
+
     result.articles = len(edition.articles)
     result.segments = sum(1 for _ in edition.segments())
+    result.flagged = sum(1 for s in edition.segments() if s.flags)
+    result.summary = summarize_report(edition)
 
 
 # --- worker processes -------------------------------------------------------------------------

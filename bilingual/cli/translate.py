@@ -131,13 +131,16 @@ def print_summary(batch) -> None:
     from rich.table import Table
 
     table = Table(title="bilingual translate")
-    for column in ("page", "status", "articles", "segments", "seconds", "error"):
+    for column in ("page", "status", "articles", "segments", "flagged", "seconds", "error"):
         table.add_column(column, overflow="fold")
     for page in batch.pages:
-        table.add_row(page.source, page.status, str(page.articles), str(page.segments), f"{page.seconds:.1f}",
-                      page.error or "")
+        table.add_row(page.source, page.status, str(page.articles), str(page.segments), str(page.flagged),
+                      f"{page.seconds:.1f}", page.error or "")
     console = Console(file=sys.stdout, highlight=False)
     console.print(table, markup=False)
+    for page in batch.pages:  # what a reviewer should look at first, page by page
+        if page.status == "done" and page.summary:
+            console.print(page.summary, markup=False)
     console.print(f"{batch.count('done')} done, {batch.count('skipped')} skipped, {batch.count('failed')} failed; "
                   f"report: {batch.report}", markup=False)
 

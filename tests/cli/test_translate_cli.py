@@ -48,6 +48,14 @@ def test_failed_page_is_reported_and_the_batch_goes_on_then_resume_and_force(tmp
     assert (out / "good" / "good.json").is_file() and (out / "good" / "good.zh-en.html").is_file()
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["totals"] == {"done": 1, "skipped": 0, "failed": 2, "pages": 3}
+    # The readable quality summary: flagged count and the names a translator should confirm.
+    assert "good: 64 segments," in r.stdout and "names to confirm: 刘越高 Liu Yuegao" in r.stdout
+    done = next(p for p in report["pages"] if p["status"] == "done")
+    model = json.loads((out / "good" / "good.json").read_text(encoding="utf-8"))
+    segments = [*(h for a in model["articles"] for h in a["heads"].values()),
+                *(s for a in model["articles"] for p in a["paragraphs"] for s in p["segments"])]
+    assert done["flagged"] == sum(1 for s in segments if s["flags"])
+    assert f"{done['flagged']} flagged" in done["summary"]
     first_mtime = (out / "good" / "good.json").stat().st_mtime_ns
 
     # Re-run: the finished page is skipped, its files untouched.
