@@ -225,7 +225,7 @@ def download_from_index(name: str, timeout: float = INDEX_TIMEOUT_S) -> Path:
     except Exception as e:  # offline, DNS blocked, timeout, bad JSON: all one answer
         raise ModelError(f"cannot reach the Argos package index ({type(e).__name__}: {e}); "
                          "install from a downloaded .argosmodel file instead", INDEX_URL) from None
-    wanted = name.removeprefix("translate-")
+    wanted = name.removeprefix("translate-").replace("-", "_")  # zh-en, zh_en, translate-zh_en
     for entry in index if isinstance(index, list) else []:
         code = f"{entry.get('from_code')}_{entry.get('to_code')}"
         if wanted in (code, entry.get("code")):

@@ -195,6 +195,15 @@ def test_install_by_name_offline_is_one_line_error_without_retry(tmp_path):
     assert "cannot reach the Argos package index" in str(err.value) and "\n" not in str(err.value)
 
 
+def test_model_install_zh_en_by_name_through_the_cli_is_one_line_error_offline(capsys):
+    from bilingual.cli import main
+
+    # In-process, so the conftest's socket block stands in for the offline machine.
+    assert main(["model", "install", "zh-en"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("bilingual: error:") and "Argos package index" in err, err
+
+
 def test_remove_package(installed_tiny_package):
     removed = remove_package("zh_en", installed_tiny_package)
     assert not removed.path.exists()
