@@ -71,6 +71,7 @@ class Writer:
     name: str  # the --format name
     suffix: str  # appended to the page stem: "<stem><suffix>"
     write: Callable[[Edition, Path, WriteOptions], Path]
+    filename: str | None = None  # a fixed name in the page's folder instead of "<stem><suffix>"
 
 
 def _lazy(module: str, func: str) -> Callable[[Edition, Path, WriteOptions], Path]:
@@ -90,10 +91,11 @@ WRITERS: dict[str, Writer] = {
     "html": Writer("html", ".zh-en.html", _lazy("html", "write_html")),
     "tmx": Writer("tmx", ".tmx", _lazy("tmx", "write_tmx")),
     "xliff": Writer("xliff", ".xlf", _lazy("xliff", "write_xliff")),
-    "report": Writer("report", ".report.json", _lazy("report", "write_report")),
+    "report": Writer("report", ".report.json", _lazy("report", "write_report"), filename="report.json"),
 }
 
 
 def output_path(out_dir: Path, stem: str, fmt: str) -> Path:
-    """Where format ``fmt`` of page ``stem`` goes: ``out_dir/<stem>/<stem><suffix>``."""
-    return Path(out_dir) / stem / f"{stem}{WRITERS[fmt].suffix}"
+    """Where format ``fmt`` of page ``stem`` goes: ``out_dir/<stem>/<stem><suffix>`` (or its fixed name)."""
+    writer = WRITERS[fmt]
+    return Path(out_dir) / stem / (writer.filename or f"{stem}{writer.suffix}")

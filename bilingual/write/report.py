@@ -1,4 +1,4 @@
-"""Writer: the per-edition quality report (``<stem>.report.json``) and its readable summary.
+"""Writer: the per-edition quality report (``<out>/<stem>/report.json``) and its readable summary.
 
 The report is what an editor opens first: how many segments carry each
 quality flag, which segments they are, which glossary terms were missed,

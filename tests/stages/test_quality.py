@@ -113,7 +113,7 @@ def test_report_json_and_summary(tmp_path):
                                    paragraphs=[Paragraph(id="p", segments=segs)])])
     flag_quality(ed)
     path = output_path(tmp_path, ed.stem, "report")
-    assert WRITERS["report"].write(ed, path, WriteOptions()) == path and path.name == "page.report.json"
+    assert WRITERS["report"].write(ed, path, WriteOptions()) == path and path == tmp_path / "page" / "report.json"
     report = json.loads(path.read_text(encoding="utf-8"))
     assert report["segments"] == 3 and report["segments_flagged"] == 1
     assert report["flags"]["missed-term"] == 1 and report["flags"]["repetition"] == 0
