@@ -31,7 +31,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..errors import BilingualError
-from ..write import WRITERS, output_path
+from ..write import output_path
 
 HERE = Path(__file__).resolve().parent
 UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes; a newspaper page is well under 1 MB
@@ -135,7 +135,7 @@ def read_summary(out_dir: Path, stem: str) -> EditionSummary | None:
     except (OSError, ValueError, AttributeError, TypeError, KeyError, BilingualError):
         return None
     first = edition.articles[0] if edition.articles else None
-    formats = [fmt for fmt in DOWNLOADS if (Path(out_dir) / stem / f"{stem}{WRITERS[fmt].suffix}").is_file()]
+    formats = [fmt for fmt in DOWNLOADS if output_path(out_dir, stem, fmt).is_file()]
     return EditionSummary(stem=stem, headline=first.headline.zh if first else "",
                           headline_en=(first.headline.en or "") if first else "",
                           date=edition.date or "", paper=edition.paper or "", articles=len(edition.articles),
@@ -305,7 +305,7 @@ def create_app(out_dir: Path, glossary_paths=None) -> FastAPI:
 
     @app.get("/edition/{stem}/preview")
     def preview(stem: str):
-        path = safe_output_file(out_dir, f"{stem}/{stem}{WRITERS['html'].suffix}")
+        path = safe_output_file(out_dir, output_path(Path(), stem, "html").as_posix())
         if path is None:
             raise HTTPException(404, "no preview")
         response = FileResponse(path, media_type=DOWNLOADS["html"])
@@ -317,7 +317,7 @@ def create_app(out_dir: Path, glossary_paths=None) -> FastAPI:
     def download(stem: str, fmt: str):
         if fmt not in DOWNLOADS:
             raise HTTPException(404, "no such format")
-        path = safe_output_file(out_dir, f"{stem}/{stem}{WRITERS[fmt].suffix}")
+        path = safe_output_file(out_dir, output_path(Path(), stem, fmt).as_posix())
         if path is None:
             raise HTTPException(404, "not found")
         return file_response(path)
