@@ -58,8 +58,10 @@ READERS: dict[str, Callable[[Path, bytes, str], Edition]] = {
 
 
 # A newspaper page is tens of kilobytes; 2 MB of text is a book. A larger file is a
-# mistake (or a dump) and would tie up a batch for many minutes.
+# mistake (or a dump) and would tie up a batch for many minutes. DOCX and HTML carry
+# markup, styles and images besides the text, so their files may be larger.
 MAX_PAGE_BYTES = 2_000_000
+MAX_MARKUP_PAGE_BYTES = 10 * MAX_PAGE_BYTES
 
 
 def read_page(path: Path, *, script: str = "keep") -> Edition:
@@ -73,15 +75,15 @@ def read_page(path: Path, *, script: str = "keep") -> Edition:
         raise InputError("no such file", path)
     if not path.is_file():
         raise InputError("not a file", path)
-    size = path.stat().st_size
-    if size > MAX_PAGE_BYTES:
-        raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {MAX_PAGE_BYTES / 1e6:.0f} MB; "
+    reader = READERS.get(path.suffix.lower(), _text)
+    size, limit = path.stat().st_size, MAX_PAGE_BYTES if reader is _text else MAX_MARKUP_PAGE_BYTES
+    if size > limit:
+        raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {limit / 1e6:.0f} MB; "
                          "split it into pages)", path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
-    reader = READERS.get(path.suffix.lower(), _text)
     if not data.strip():
         raise InputError("empty file", path)
     edition = reader(path, data, script)
