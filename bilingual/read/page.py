@@ -199,7 +199,11 @@ class _Builder:
     def find_heads(self) -> list[_Head]:
         blocks = self.blocks
         if any(b.heading for b in blocks):
-            heads = [self._marked_head(i) for i, b in enumerate(blocks) if b.heading]
+            heads = []
+            for i, b in enumerate(blocks):
+                if b.heading:
+                    # A line the previous head took (its subtitle or byline) cannot be this one's kicker.
+                    heads.append(self._marked_head(i, floor=heads[-1].body_start if heads else 0))
         else:
             heads = self._unmarked_heads()
         if not heads or heads[0].first > 0:
@@ -228,11 +232,11 @@ class _Builder:
             head.body_start = i
         return head
 
-    def _marked_head(self, h: int) -> _Head:
+    def _marked_head(self, h: int, floor: int = 0) -> _Head:
         blocks = self.blocks
         head = _Head(headline=h, first=h)
         k = h - 1
-        if k >= 0 and not blocks[k].heading and _head_candidate(blocks[k].text):
+        if k >= floor and not blocks[k].heading and _head_candidate(blocks[k].text):
             if k > 0 and not blocks[k - 1].heading and not ends_sentence(blocks[k - 1].text) \
                     and match_byline(blocks[k - 1].text) is None:
                 self.edition.warn("uncertain-headline",
@@ -243,7 +247,8 @@ class _Builder:
         s = h + 1
         if s < len(blocks) and not blocks[s].heading and match_byline(blocks[s].text) is None:
             text = blocks[s].text.strip()
-            followed_by_byline = s + 1 < len(blocks) and match_byline(blocks[s + 1].text) is not None
+            followed_by_byline = (s + 1 < len(blocks) and not blocks[s + 1].heading
+                                  and match_byline(blocks[s + 1].text) is not None)
             plain = not ends_sentence(text) and text[-1] not in _NO_HEAD_ENDING and _length(text) <= SUBTITLE_MAX_CHARS
             if plain and followed_by_byline:
                 head.subtitle = s
