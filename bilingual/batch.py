@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .errors import BilingualError, InputError
+from .errors import BilingualError, InputError, read_input_bytes
 from .pipeline import Config
 from .write import atomic_path, output_path
 
@@ -108,14 +108,7 @@ def _pages_in(folder: Path) -> list[Path]:
 
 def source_digest(path: Path) -> str:
     """sha256 of the page's bytes (raises InputError naming the file when it cannot be read)."""
-    try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a page", path) from None
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", path) from None
+    return hashlib.sha256(read_input_bytes(path, "page")).hexdigest()
 
 
 def expected_signature(engine, glossary, config: Config, digest: str) -> dict:

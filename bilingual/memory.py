@@ -156,7 +156,7 @@ class TranslationMemory:
         from lxml import etree
 
         from . import __version__
-        from .write import atomic_path
+        from .write import write_xml
 
         tmx = etree.Element("tmx", version="1.4")
         etree.SubElement(tmx, "header", creationtool="bilingual", creationtoolversion=__version__,
@@ -173,8 +173,7 @@ class TranslationMemory:
                 tuv = etree.SubElement(tu, "tuv", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
                 etree.SubElement(tuv, "seg").text = text
             count += 1
-        with atomic_path(Path(path)) as tmp:
-            tmp.write_bytes(etree.tostring(tmx, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+        write_xml(tmx, path)
         return count
 
 

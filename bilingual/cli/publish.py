@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import ExitStatus, InputError, UsageError
+from ..errors import ExitStatus, InputError, UsageError, read_input_bytes
 from ..write import LAYOUTS, PAPERS, WRITERS, WriteOptions
 
 ALIGN_FORMATS = ("json", "tmx", "docx", "pdf", "html")
@@ -65,10 +65,7 @@ def _config(args: argparse.Namespace, out_dir: Path):
 
 
 def _read_text(path: Path, what: str) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read {what}: {e.strerror or e}", path) from None
+    data = read_input_bytes(path, what)
     if b"\x00" in data[:4096]:
         raise InputError(f"binary file, expected {what} as UTF-8 text", path)
     try:

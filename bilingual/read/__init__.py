@@ -23,7 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..errors import InputError
+from ..errors import InputError, read_input_bytes
 from ..model import Edition
 
 
@@ -80,10 +80,7 @@ def read_page(path: Path, *, script: str = "keep") -> Edition:
     if size > limit:
         raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {limit / 1e6:.0f} MB; "
                          "split it into pages)", path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path) from None
+    data = read_input_bytes(path, "page")
     if not data.strip():
         raise InputError("empty file", path)
     edition = reader(path, data, script)

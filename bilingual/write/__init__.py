@@ -99,3 +99,12 @@ def output_path(out_dir: Path, stem: str, fmt: str) -> Path:
     """Where format ``fmt`` of page ``stem`` goes: ``out_dir/<stem>/<stem><suffix>`` (or its fixed name)."""
     writer = WRITERS[fmt]
     return Path(out_dir) / stem / (writer.filename or f"{stem}{writer.suffix}")
+
+
+def write_xml(tree, path: Path) -> Path:
+    """Write an lxml tree or element as UTF-8 XML with a declaration, atomically; returns ``path``."""
+    from lxml import etree
+
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(etree.tostring(tree, encoding="UTF-8", xml_declaration=True, pretty_print=True))
+    return Path(path)

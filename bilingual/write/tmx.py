@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..model import Edition
-from . import WriteOptions, atomic_path
+from . import WriteOptions, write_xml
 
 SOURCE_LANG = "zh-CN"
 TARGET_LANG = "en"
@@ -85,7 +85,4 @@ def build_tmx(edition: Edition):
 
 def write_tmx(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
     """Write the edition's sentence pairs as TMX 1.4b to ``path``; returns ``path``."""
-    tree = build_tmx(edition)
-    with atomic_path(Path(path)) as tmp:
-        tree.write(str(tmp), encoding="UTF-8", xml_declaration=True, pretty_print=True)
-    return Path(path)
+    return write_xml(build_tmx(edition), path)

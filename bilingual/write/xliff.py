@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, read_input_bytes
 from ..model import Edition, Segment
-from . import WriteOptions, atomic_path
+from . import WriteOptions, write_xml
 from .tmx import SOURCE_LANG, TARGET_LANG, creation_date, signature_props, xml_text
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -89,10 +89,7 @@ def build_xliff(edition: Edition):
 
 def write_xliff(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
     """Write the edition as XLIFF 1.2 to ``path``; returns ``path``."""
-    tree = build_xliff(edition)
-    with atomic_path(Path(path)) as tmp:
-        tree.write(str(tmp), encoding="UTF-8", xml_declaration=True, pretty_print=True)
-    return Path(path)
+    return write_xml(build_xliff(edition), path)
 
 
 @dataclass
@@ -113,10 +110,7 @@ def read_xliff(path: Path) -> tuple[str | None, list[ReviewedUnit]]:
     from translate.storage.xliff import xlifffile
 
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read: {e.strerror or e}", path) from None
+    data = read_input_bytes(path, "XLIFF file")
     if not data.strip():
         raise InputError("empty file, expected XLIFF 1.2", path)
     try:
