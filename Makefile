@@ -5,7 +5,7 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.bilingual-installed
-DEBS    := libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core poppler-utils chromium
+DEBS    := libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core fontconfig poppler-utils chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 

@@ -225,6 +225,9 @@ def load_resources(config: Config):
 
 def _init_worker(config: Config) -> None:
     _WORKER["config"] = config
+    # Pages already run in parallel here: a long page's PDF parts render one after another in this
+    # worker instead of starting a pool of their own on cores the other workers are using.
+    os.environ.setdefault("BILINGUAL_PDF_JOBS", "1")
     try:
         _WORKER["engine"], _WORKER["glossary"] = load_resources(config)
     except BilingualError as e:  # kept, so each page reports why instead of a broken pool

@@ -11,10 +11,14 @@ from __future__ import annotations
 from datetime import date as _date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..model import Edition, Segment
 from . import LAYOUTS, PAPERS, WriteOptions, atomic_path
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -36,8 +40,24 @@ def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     # autoescape for every template: the page text is never trusted markup.
-    return Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    return env
+
+
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside <style>: quotes, backslashes, newlines and ``<``
+    are escaped as CSS hex escapes, so page text can neither end the string nor the style element."""
+    from markupsafe import Markup
+
+    out = []
+    for ch in str(text):
+        if ch in '"\\<>&' or ord(ch) < 0x20 or ch == "\x7f":
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return Markup('"' + "".join(out) + '"')
 
 
 def engine_note(edition: Edition) -> str:
@@ -98,12 +118,18 @@ def _segment_view(seg: Segment | None, options: WriteOptions) -> dict | None:
     }
 
 
-def edition_view(edition: Edition, options: WriteOptions) -> dict:
-    """The plain data the templates need, so templates hold layout only."""
-    articles = []
-    for article in edition.articles:
+def edition_view(edition: Edition, options: WriteOptions, articles: range | None = None) -> dict:
+    """The plain data the templates need, so templates hold layout only.
+
+    ``articles`` picks the articles laid out (a part of a long PDF edition); everything said of
+    the edition as a whole (title, engine note, signature) still comes from all of it.
+    """
+    chosen = edition.articles if articles is None else [edition.articles[i] for i in articles]
+    title = edition_title(edition)
+    articles_view = []
+    for article in chosen:
         heads = {part: _segment_view(seg, options) for part, seg in article.heads()}
-        articles.append({
+        articles_view.append({
             "id": article.id,
             "running": running_title(article.headline.en or article.headline.zh),
             "heads": heads,
@@ -114,12 +140,14 @@ def edition_view(edition: Edition, options: WriteOptions) -> dict:
             ],
         })
     return {
-        "title": edition_title(edition),
+        "title": title,
+        # The running header's left side: the masthead's paper (or title) and date.
+        "title_line": "  ".join(b for b in (edition.paper or title, edition.date) if b),
         "paper": edition.paper,
         "date": edition.date,
         "place": edition.place,
         "source": edition.stem,
-        "articles": articles,
+        "articles": articles_view,
         "engine_note": engine_note(edition),
         "signature": signature_line(edition),
         "generated": _date.today().isoformat(),
@@ -137,17 +165,27 @@ def check_options(options: WriteOptions) -> None:
         raise UsageError(f"unknown Chinese font {options.cjk_font!r}; choose from {', '.join(CJK_FONTS)}")
 
 
-def render_html(edition: Edition, options: WriteOptions | None = None, for_print: bool = False) -> str:
+# Page margins of the PDF (top right bottom left). bilingual.write.pdf_parts stamps the page numbers
+# in the bottom margin, right-aligned on the text block, so it reads them from here.
+PAGE_MARGINS_MM = (20, 16, 20, 16)
+
+
+def render_html(edition: Edition, options: WriteOptions | None = None, for_print: bool = False,
+                articles: range | None = None, first: bool = True, last: bool = True) -> str:
     """The edition as an HTML string in ``options.layout``.
 
     ``for_print`` adds the paged-media rules used by the PDF writer (paper size,
-    running header, page numbers, engine footer) and leaves out screen-only CSS.
+    running header, engine footer) and leaves out screen-only CSS. ``articles``,
+    ``first`` and ``last`` make one part of a long PDF: only the first part has
+    the masthead and an unheaded first page, only the last the colophon.
     """
     options = options or WriteOptions()
     check_options(options)
     template = _environment().get_template("edition.html.j2")
     return template.render(
-        edition=edition_view(edition, options),
+        edition=edition_view(edition, options, articles),
+        part={"first": first, "last": last},
+        page_margins=" ".join(f"{m}mm" for m in PAGE_MARGINS_MM),
         layout=options.layout,
         paper=options.paper,
         cjk_font=CJK_FONTS[options.cjk_font],

@@ -4,6 +4,9 @@ Fonts are named explicitly ("Noto Serif CJK SC" / "Noto Sans CJK SC" for Chinese
 a serif for English) and embedded as subsets, so a page of Chinese is a few tens
 of kilobytes, not 13 MB. Rendering never touches the network: the URL fetcher
 only serves data: URLs and files inside the package's templates folder.
+
+A long edition is laid out in parts on several processes and joined, and every
+edition's "Page N of M" is stamped after the join (``pdf_parts``).
 """
 
 from __future__ import annotations
@@ -39,21 +42,41 @@ def _local_fetcher():
 
 
 def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> bytes:
-    """The edition laid out as PDF bytes (what ``write_pdf`` writes)."""
-    from weasyprint import HTML
+    """The edition laid out as PDF bytes (what ``write_pdf`` writes).
+
+    A long edition is rendered in parts on several processes and joined (``pdf_parts``); every
+    edition gets its "Page N of M" stamped after the join, so one path serves short and long ones.
+    """
+    from . import pdf_parts
+    from .html import ENGLISH_FONTS, PAGE_MARGINS_MM
 
     options = options or WriteOptions()
-    html = render_html(edition, options, for_print=True)
+    parts = pdf_parts.plan_parts(edition, options.layout)
+    if len(parts) > 1:
+        import weasyprint  # noqa: F401  (imported before the workers fork, so they start warm)
+    htmls = [render_html(edition, options, for_print=True, articles=articles, first=i == 0,
+                         last=i == len(parts) - 1) for i, articles in enumerate(parts)]
+    try:
+        bodies = pdf_parts.render_all(htmls, render_part)
+        joined = pdf_parts.join_parts(bodies)
+        pdf_parts.stamp_page_numbers(joined, ENGLISH_FONTS, PAGE_MARGINS_MM)
+        return pdf_parts.save(joined)
+    except OutputError:
+        raise
+    except Exception as e:  # WeasyPrint and pikepdf raise plain exceptions; give the user one line
+        raise OutputError(f"PDF rendering failed for {edition_title(edition)}: {e}") from e
+
+
+def render_part(html: str) -> bytes:
+    """One part's HTML (``render_html(for_print=True)``) laid out by WeasyPrint; runs in a worker process."""
+    from weasyprint import HTML
+
     # WeasyPrint logs every missing glyph and refused URL at WARNING; keep its chatter out of the CLI.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=_local_fetcher())
-    try:
-        # full_fonts=False: subset every font (harfbuzz-subset when the library is present).
-        # pdf_tags: a structure tree, so assistive tools read each Chinese sentence, then its English.
-        return document.write_pdf(full_fonts=False, uncompressed_pdf=False, custom_metadata=True,
-                                  pdf_tags=True)
-    except Exception as e:  # WeasyPrint raises plain exceptions; give the user one line
-        raise OutputError(f"PDF rendering failed for {edition_title(edition)}: {e}") from e
+    # full_fonts=False: subset every font (harfbuzz-subset when the library is present).
+    # pdf_tags: a structure tree, so assistive tools read each Chinese sentence, then its English.
+    return document.write_pdf(full_fonts=False, uncompressed_pdf=False, custom_metadata=True, pdf_tags=True)
 
 
 def write_pdf(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
