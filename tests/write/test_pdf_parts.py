@@ -250,3 +250,23 @@ def test_joining_parts_that_share_ids_keeps_one_destination_each(make_edition):
     dests = joined.Root.Names.Dests.Names
     names = [bytes(dests[i]) for i in range(0, len(dests), 2)]
     assert names == sorted(set(names)) and len(joined.pages) > 1
+
+
+def test_lxml_parsed_part_renders_exactly_as_weasyprints_own_parser(make_edition, tmp_path):
+    # render_part parses our markup with lxml for speed; a WeasyPrint upgrade must not make it differ.
+    from weasyprint import HTML
+
+    from bilingual.write.html import TEMPLATES_DIR
+    from bilingual.write.pdf import _local_fetcher, _parsed_html, render_part
+
+    edition = make_edition(repeat=2)
+    edition.articles[0].paragraphs[0].segments[0].en = "A <b>tag</b> & an <!-- odd --> comment"
+    html = render_html(edition, WriteOptions(), for_print=True)
+    assert type(_parsed_html(html, "", _local_fetcher())).__name__ == "ParsedHTML"
+    ours, theirs = tmp_path / "ours.pdf", tmp_path / "theirs.pdf"
+    ours.write_bytes(render_part(html))
+    theirs.write_bytes(HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=_local_fetcher())
+                       .write_pdf(full_fonts=False, custom_metadata=True, pdf_tags=True))
+    for tool in (("pdftotext", "-layout", "{}", "-"), ("pdftotext", "-bbox", "{}", "-"),
+                 ("pdfinfo", "-struct-text", "{}")):
+        assert run(*(a.format(ours) for a in tool)) == run(*(a.format(theirs) for a in tool)), tool[:2]
