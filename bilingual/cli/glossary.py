@@ -81,12 +81,12 @@ def _load(args):
 
 def _local_file(args) -> Path:
     """The file edits go to by default: the glossary folder's first file that is not national.tsv."""
-    from ..terms.glossary import NATIONAL_STEM, default_glossary_dir, glossary_files
+    from ..terms.glossary import default_glossary_dir, is_national, glossary_files
 
     if args.file is not None:
         return args.file
     folders = [p for p in (args.glossary or [default_glossary_dir()]) if p.is_dir()]
-    files = [f for f in glossary_files(args.glossary) if f.stem != NATIONAL_STEM]
+    files = [f for f in glossary_files(args.glossary) if not is_national(f)]
     if files:
         return files[0]
     if folders:

@@ -34,7 +34,8 @@ COLUMNS = ("zh", "en", "type", "status", "variants", "note")
 TYPES = ("title", "person", "place", "org", "slogan", "term")
 STATUSES = ("preferred", "forbidden")
 PLACE_SLOT = "{place}"
-# The national file is the fallback: any other (local) file wins an equal-length tie.
+# The national files (``national.tsv``, ``national-*.tsv``) are the fallback: any other (local)
+# file wins an equal-length tie.
 NATIONAL_STEM = "national"
 ENV_DIR = "BILINGUAL_GLOSSARY_DIR"
 
@@ -157,9 +158,15 @@ def parse_row(cells: list[str], file: str, line: int, priority: int = 0) -> Term
                 file=file, line=line, priority=priority)
 
 
+def is_national(path: Path) -> bool:
+    """Whether ``path`` is one of the shipped national files (``national.tsv`` or ``national-<topic>.tsv``)."""
+    stem = Path(path).stem
+    return stem == NATIONAL_STEM or stem.startswith(NATIONAL_STEM + "-")
+
+
 def file_priority(path: Path) -> int:
-    """0 for ``national.tsv``; 1 for every other (local) file."""
-    return 0 if path.stem == NATIONAL_STEM else 1
+    """0 for the national files; 1 for every other (local) file."""
+    return 0 if is_national(path) else 1
 
 
 def display_path(path: Path) -> str:

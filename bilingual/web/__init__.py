@@ -481,9 +481,9 @@ def _file_index(name, files, index):
 
 def editable_glossary_file(glossary_paths) -> Path:
     """Where the web page adds terms: the first local (not national) glossary file, else local.tsv."""
-    from ..terms.glossary import NATIONAL_STEM, default_glossary_dir, glossary_files
+    from ..terms.glossary import default_glossary_dir, is_national, glossary_files
 
-    files = [f for f in glossary_files(glossary_paths) if f.stem != NATIONAL_STEM]
+    files = [f for f in glossary_files(glossary_paths) if not is_national(f)]
     if files:
         return files[0]
     folders = [Path(p) for p in (glossary_paths or [default_glossary_dir()]) if Path(p).is_dir()]
