@@ -1,54 +1,34 @@
 """The batch runner: many pages in, one edition folder per page out, a report for machines.
 
-``run_batch(paths, config, jobs)`` translates each page on its own: a page that
-fails is recorded and the batch goes on. With ``jobs > 1`` pages are translated
-in worker processes (forkserver context), each loading the engine and the
-glossary once in its initializer.
+``run_batch(paths, config, jobs)`` hands each page to ``Pipeline.translate_page``: a page that
+fails is recorded and the batch goes on. With ``jobs > 1`` pages are translated in worker
+processes (forkserver context), each building one ``Pipeline`` (engine and glossary loaded
+once) in its initializer.
 
-Resume: every output is written through ``atomic_path`` (temp + rename) and the
-JSON is written last with ``source_sha256`` in its signature. A page whose
-outputs are all present and whose JSON signature matches this run's engine,
-glossary, tool, write options and the source's hash is skipped; anything else
-is redone. Temporary ``*.part`` files left by a killed run are removed before a
-page is redone.
+Resume: every output is written through ``atomic_path`` (temp + rename) and the JSON is
+written last with the source's hash in its signature. A page whose outputs are all present
+and whose JSON signature matches this run's is skipped (``Pipeline.is_finished``); anything
+else is redone. Temporary ``*.part`` files left by a killed run are removed before a page
+is redone.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
-import os
-import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .errors import BilingualError, InputError, read_input_bytes
-from .pipeline import Config
-from .write import atomic_path, output_path
+from .config import Config
+from .errors import BilingualError, InputError
+from .files import write_json_atomic
+from .pipeline import PageResult, Pipeline
+from .read import is_page
 
-PAGE_SUFFIXES = (".txt", ".docx", ".html", ".htm")
 REPORT_NAME = "report.json"
-
-
-@dataclass
-class PageResult:
-    """What became of one page: status is ``done``, ``skipped`` (already finished) or ``failed``."""
-
-    source: str
-    stem: str
-    status: str
-    articles: int = 0
-    segments: int = 0
-    seconds: float = 0.0
-    outputs: list[str] = field(default_factory=list)
-    error: str | None = None
-    flagged: int = 0  # segments with a quality flag (missed term, number mismatch, untranslated ...)
-    summary: str | None = None  # the edition's readable quality summary (``summarize_report``)
 
 
 @dataclass
@@ -102,110 +82,7 @@ def expand_inputs(inputs: Iterable[str]) -> list[Path]:
 
 
 def _pages_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
-                  and not p.name.startswith("."))
-
-
-def source_digest(path: Path) -> str:
-    """sha256 of the page's bytes (raises InputError naming the file when it cannot be read)."""
-    return hashlib.sha256(read_input_bytes(path, "page")).hexdigest()
-
-
-def expected_signature(engine, glossary, config: Config, digest: str) -> dict:
-    """The signature a finished edition of this source, made by this run, carries in its JSON."""
-    signature = dict(engine.signature())
-    if glossary is not None:
-        signature["glossary"] = glossary.version
-    signature["tool"] = f"bilingual {__version__}"
-    signature["source_sha256"] = digest
-    signature["write"] = f"{config.write.layout}/{config.write.paper}/{config.write.cjk_font}"
-    return signature
-
-
-def page_outputs(stem: str, config: Config) -> list[Path]:
-    return [output_path(config.out_dir, stem, fmt) for fmt in config.formats]
-
-
-def is_finished(stem: str, config: Config, signature: dict) -> bool:
-    """True when every requested output exists and the JSON's signature equals ``signature``."""
-    if not all(p.is_file() for p in page_outputs(stem, config)):
-        return False
-    json_path = output_path(config.out_dir, stem, "json")
-    if "json" not in config.formats:
-        return False  # without the JSON there is nothing that proves the outputs belong together
-    try:
-        stored = json.loads(json_path.read_text(encoding="utf-8")).get("signature")
-    except (OSError, ValueError, AttributeError):
-        return False
-    return stored == signature
-
-
-def remove_stale_parts(page_dir: Path) -> list[Path]:
-    """Delete temporary ``.*.part`` files a killed run left in a page's output folder."""
-    removed = []
-    if page_dir.is_dir():
-        for part in page_dir.glob(".*.part"):
-            try:
-                part.unlink()
-                removed.append(part)
-            except OSError:
-                pass
-    return removed
-
-
-def translate_page(path: Path, engine, glossary, config: Config, force: bool = False) -> PageResult:
-    """Translate one page (or skip it when already finished); never raises for a bad page."""
-    from .pipeline import read_edition, translate_read_edition, write_edition
-
-    started = time.monotonic()
-    path = Path(path)
-    result = PageResult(source=str(path), stem=path.stem, status="failed")
-    try:
-        digest = source_digest(path)
-        signature = expected_signature(engine, glossary, config, digest)
-        if not force and is_finished(path.stem, config, signature):
-            result.status = "skipped"
-            result.outputs = [str(p) for p in page_outputs(path.stem, config)]
-            _count_from_json(result, output_path(config.out_dir, path.stem, "json"))
-            return result
-        remove_stale_parts(Path(config.out_dir) / path.stem)
-        edition = read_edition(path, config)
-        edition = translate_read_edition(edition, engine, glossary, config)
-        edition.signature = {**(edition.signature or {}), "source_sha256": digest,
-                             "write": signature["write"]}
-        written = write_edition(edition, config)
-        result.status = "done"
-        result.stem = edition.stem
-        result.outputs = [str(p) for p in written]
-        _count(result, edition)
-    except BilingualError as e:
-        result.error = str(e)
-    except MemoryError:
-        result.error = f"{path}: out of memory"
-    except Exception as e:  # an unexpected bug on one page must not stop the batch
-        result.error = f"{path}: internal error: {type(e).__name__}: {e}".replace("\n", " ")
-    finally:
-        result.seconds = round(time.monotonic() - started, 3)
-    return result
-
-
-def _count_from_json(result: PageResult, json_path: Path) -> None:
-    from .model import Edition
-
-    try:
-        edition = Edition.from_json(json.loads(json_path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError, KeyError, BilingualError):
-        return
-    _count(result, edition)
-
-
-def _count(result: PageResult, edition) -> None:
-    from .write.report import summarize_report
-
-    result.articles = len(edition.articles)
-    result.segments = sum(1 for _ in edition.segments())
-    result.flagged = sum(1 for s in edition.segments() if s.flags)
-    result.summary = summarize_report(edition)
+    return sorted(p for p in folder.rglob("*") if p.is_file() and is_page(p))
 
 
 # --- worker processes -------------------------------------------------------------------------
@@ -213,23 +90,12 @@ def _count(result: PageResult, edition) -> None:
 _WORKER: dict = {}
 
 
-def load_resources(config: Config):
-    """The engine and glossary a run needs (loaded once per process)."""
-    from .engines import load_engine
-    from .terms.glossary import load_glossary
-
-    glossary = load_glossary(config.glossary_paths)
-    engine = load_engine(config.engine, config.data_dir)
-    return engine, glossary
-
-
 def _init_worker(config: Config) -> None:
-    _WORKER["config"] = config
     # Pages already run in parallel here: a long page's PDF parts render one after another in this
     # worker instead of starting a pool of their own on cores the other workers are using.
-    os.environ.setdefault("BILINGUAL_PDF_JOBS", "1")
+    config = replace(config, write=replace(config.write, pdf_jobs=1))
     try:
-        _WORKER["engine"], _WORKER["glossary"] = load_resources(config)
+        _WORKER["pipeline"] = Pipeline(config).load()
     except BilingualError as e:  # kept, so each page reports why instead of a broken pool
         _WORKER["error"] = e
 
@@ -237,7 +103,7 @@ def _init_worker(config: Config) -> None:
 def _work(path: str, force: bool) -> PageResult:
     if "error" in _WORKER:
         return PageResult(path, Path(path).stem, "failed", error=str(_WORKER["error"]))
-    return translate_page(Path(path), _WORKER["engine"], _WORKER["glossary"], _WORKER["config"], force)
+    return _WORKER["pipeline"].translate_page(Path(path), force)
 
 
 def duplicate_stems(paths: list[Path]) -> dict[Path, Path]:
@@ -253,11 +119,11 @@ def duplicate_stems(paths: list[Path]) -> dict[Path, Path]:
 
 
 def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = False,
-              on_page: Callable[[PageResult], None] | None = None, resources=None) -> BatchResult:
+              on_page: Callable[[PageResult], None] | None = None, pipeline: Pipeline | None = None) -> BatchResult:
     """Translate ``paths`` into ``config.out_dir``; return every page's result and write report.json.
 
     ``on_page`` is called in this process after each page (for progress display).
-    ``resources``: an already loaded (engine, glossary) for ``jobs == 1``.
+    ``pipeline``: an already loaded pipeline for ``jobs == 1`` (else one is made from ``config``).
     """
     results: list[PageResult] = []
 
@@ -277,9 +143,9 @@ def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = Fa
     batch = BatchResult(results)
     try:
         if jobs <= 1 or len(todo) <= 1:
-            engine, glossary = resources if resources is not None else load_resources(config)
+            pipeline = pipeline if pipeline is not None else Pipeline(config).load()
             for p in todo:
-                record(translate_page(p, engine, glossary, config, force))
+                record(pipeline.translate_page(p, force))
         else:
             _run_pool(todo, config, jobs, force, record)
     except KeyboardInterrupt:
@@ -321,13 +187,9 @@ def write_batch_report(batch: BatchResult, config: Config) -> Path:
         "tool": f"bilingual {__version__}",
         "finished": not batch.interrupted,
         "totals": {s: batch.count(s) for s in ("done", "skipped", "failed")} | {"pages": len(batch.pages)},
-        "formats": list(config.formats),
+        "formats": list(Pipeline(config).formats),
         "pages": [asdict(p) for p in batch.pages],
     }
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+    return write_json_atomic(path, report)
 
 
-def jobs_default() -> int:
-    return max(1, min(4, (os.cpu_count() or 1)))

@@ -62,15 +62,3 @@ class OutputError(BilingualError):
     """An output could not be written (read-only folder, disk full ...)."""
 
     code = "output"
-
-
-def read_input_bytes(path: str | Path, what: str = "file") -> bytes:
-    """The bytes of an input file, or an InputError naming it: missing, a folder, or unreadable."""
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError(f"is a folder, not a {what}", path) from None
-    except OSError as e:
-        raise InputError(f"cannot read {what}: {e.strerror or e}", path) from None

@@ -20,9 +20,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import default_data_dir
 from .errors import OutputError
 
-APP_NAME = "bilingual"
 DB_NAME = "memory.sqlite3"
 
 _SCHEMA = """
@@ -41,21 +41,9 @@ CREATE TABLE IF NOT EXISTS translations (
 """
 
 
-def default_data_dir() -> Path:
-    """The user's data directory for this tool (``$XDG_DATA_HOME/bilingual`` on Linux)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
 def normalise_source(text: str) -> str:
     """The form under which a source sentence is remembered: NFKC, trimmed, inner whitespace collapsed."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
-
-
-def model_key(signature: dict) -> str:
-    """The model part of the TM key for an engine or edition signature: model name and version."""
-    return " ".join(str(signature.get(k) or "") for k in ("model", "version")).strip()
 
 
 @dataclass
@@ -150,31 +138,6 @@ class TranslationMemory:
         for row in self.db.execute("SELECT source, en, score, terms, engine, model, glossary FROM translations "
                                    "ORDER BY created, key"):
             yield MemoryEntry(row[0], row[1], row[2], json.loads(row[3]), row[4], row[5], row[6])
-
-    def export_tmx(self, path: Path) -> int:
-        """Write every entry as a TMX 1.4 file (zh-CN -> en); returns the number of units written."""
-        from lxml import etree
-
-        from . import __version__
-        from .write import write_xml
-
-        tmx = etree.Element("tmx", version="1.4")
-        etree.SubElement(tmx, "header", creationtool="bilingual", creationtoolversion=__version__,
-                         segtype="sentence", adminlang="en", srclang="zh-CN", datatype="plaintext",
-                         **{"o-tmf": "bilingual-tm"})
-        body = etree.SubElement(tmx, "body")
-        count = 0
-        for entry in self.entries():
-            tu = etree.SubElement(body, "tu")
-            for prop, value in (("x-engine", entry.engine), ("x-model", entry.model),
-                                ("x-glossary", entry.glossary)):
-                etree.SubElement(tu, "prop", type=prop).text = value
-            for lang, text in (("zh-CN", entry.source), ("en", entry.en)):
-                tuv = etree.SubElement(tu, "tuv", {"{http://www.w3.org/XML/1998/namespace}lang": lang})
-                etree.SubElement(tuv, "seg").text = text
-            count += 1
-        write_xml(tmx, path)
-        return count
 
 
 def open_memory(data_dir: Path | None = None) -> TranslationMemory:

@@ -19,9 +19,23 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Iterator
 
+from .errors import InputError
+from .signature import Signature
+
 SCHEMA_VERSION = 1
+
+# The quality flags a segment may carry (``bilingual.stages.quality`` sets them), in report order.
+FLAGS = ("missed-term", "number-mismatch", "untranslated", "repetition", "length-ratio", "low-score")
+
+# Origins of a segment's English that are a person's work, not an engine's, and what a reader is told.
+HUMAN_ORIGINS = {
+    "xliff": "Post-edited translation",
+    "align": "Existing translation, aligned sentence by sentence",
+    "human": "Human translation",
+}
 
 # Parts of an article other than its paragraphs, in reading order.
 HEAD_PARTS = ("kicker", "headline", "subtitle", "byline")
@@ -219,8 +233,8 @@ class Edition:
     date: str | None = None  # ISO date, e.g. "2023-08-19"
     place: str | None = None  # English place name for title slots, e.g. "Hengyang"
     script: str = "simplified"  # "simplified" or "traditional": the source's script
-    # engine + model version + glossary hash + tool version, stamped by the translate stage
-    signature: dict | None = None
+    # engine + model version + glossary hash + tool version + options, stamped by the pipeline
+    signature: Signature | None = None
     names: list[dict] = field(default_factory=list)  # person names found, for a translator to confirm
 
     def segments(self) -> Iterator[Segment]:
@@ -232,8 +246,6 @@ class Edition:
 
     @property
     def stem(self) -> str:
-        from pathlib import PurePath
-
         return PurePath(self.source).stem
 
     def to_json(self) -> dict:
@@ -247,7 +259,7 @@ class Edition:
             "date": self.date,
             "place": self.place,
             "script": self.script,
-            "signature": self.signature,
+            "signature": self.signature.to_dict() if self.signature is not None else None,
             "names": self.names,
         }
         return d
@@ -256,8 +268,6 @@ class Edition:
     def from_json(cls, d: dict) -> "Edition":
         schema = d.get("schema", SCHEMA_VERSION)
         if schema > SCHEMA_VERSION:
-            from .errors import InputError
-
             raise InputError(f"document schema {schema} is newer than this tool's ({SCHEMA_VERSION})")
         return cls(
             source=d["source"],
@@ -268,7 +278,7 @@ class Edition:
             date=d.get("date"),
             place=d.get("place"),
             script=d.get("script", "simplified"),
-            signature=d.get("signature"),
+            signature=Signature.from_dict(d.get("signature")),
             names=list(d.get("names") or []),
         )
 

@@ -6,12 +6,14 @@ Loopback stays allowed so the web tests can talk to a server they start themselv
 from __future__ import annotations
 
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers.py
+
+from helpers import SEED  # noqa: E402
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -67,3 +69,18 @@ def _isolated_data_dirs(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(scope="session")
+def translated_seed(tmp_path_factory) -> Path:
+    """The output folder of one gloss translation of the seed in every format, shared by the whole run.
+
+    Read-only: a test that changes files copies the folder first (``shutil.copytree``).
+    """
+    from bilingual.batch import run_batch
+    from bilingual.config import Config
+
+    out = tmp_path_factory.mktemp("translated-seed")
+    batch = run_batch([SEED], Config(out_dir=out, engine="gloss", use_memory=False))
+    assert not batch.failed, batch.failed
+    return out

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from bilingual.memory import TranslationMemory, default_data_dir, normalise_source, open_memory
+from bilingual.config import default_data_dir
+from bilingual.write.tmx import write_memory_tmx
+from bilingual.memory import TranslationMemory, normalise_source, open_memory
 
 
 def test_default_location_is_the_xdg_data_dir():
@@ -50,7 +52,7 @@ def test_stats_clear_and_export(tmp_path):
         stats = memory.stats()
         assert stats.entries == 2 and stats.hits == 1 and stats.by_engine == {"argos m 1": 1, "gloss ": 1}
         out = tmp_path / "tm.tmx"
-        assert memory.export_tmx(out) == 2
+        assert write_memory_tmx(memory.entries(), out) == 2
         root = etree.parse(str(out)).getroot()
         assert root.get("version") == "1.4" and root.find("header").get("srclang") == "zh-CN"
         segs = [s.text for s in root.iter("seg")]

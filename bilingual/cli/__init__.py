@@ -1,23 +1,25 @@
 """The `bilingual` command: thin. Parse options, call the pipeline, map errors to exit codes.
 
-Each command group lives in its own module with a ``register(subparsers)``
-function that adds its parser and sets ``run`` (args -> exit status).
+Each command group lives in its own module with a ``register(subparsers)`` function that adds
+its parser and sets ``run`` (args, environment -> exit status); ``COMMANDS`` lists them, so a
+new command is one module plus one line. ``main(argv, env)`` runs a command in-process with a
+given ``Environment`` (streams, environment variables), which is how the tests call it.
 
-Exit status: 0 all done; 1 some input failed (the rest was processed);
-2 usage error (bad options, unknown command).
+Exit status: 0 all done; 1 some input failed (the rest was processed); 2 usage error (bad
+options, unknown command).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from importlib import import_module
 
 from .. import __version__
 from ..errors import BilingualError, ExitStatus
+from . import glossary, memory, model, publish, serve, text, translate
+from .environment import Environment
 
-# One line per command module; a new command is one module plus one line here.
-COMMAND_MODULES = ("translate", "text", "glossary", "model", "memory", "publish", "serve")
+COMMANDS = (translate, text, glossary, model, memory, publish, serve)
 
 EPILOG = """exit status:
   0  everything done
@@ -35,27 +37,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"bilingual {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"{__name__}.{name}":  # command group not built yet
-                continue
-            raise
-        module.register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
+    env = env or Environment()
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        status = args.run(args)
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse printed the usage error or the help
+        return int(e.code or 0)
+    try:
+        status = args.run(args, env)
     except BilingualError as e:
-        print(f"bilingual: error: {e}", file=sys.stderr)
+        env.err(f"bilingual: error: {e}")
         return int(e.exit_status)
     except KeyboardInterrupt:
-        print("bilingual: interrupted", file=sys.stderr)
+        env.err("bilingual: interrupted")
         return 130
     except BrokenPipeError:
         return int(ExitStatus.OK)

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from ..errors import ExitStatus, InputError, UsageError
+from ..config import shipped_glossary_dir
+from ..errors import ExitStatus, GlossaryError, UsageError
+from ..files import atomic_path
+from ..read import read_page
+from ..terms.coverage import suggest_terms, term_coverage
+from ..terms.edit import add_terms, default_edit_file, remove_terms
+from ..terms.formats import FORMATS, export_terms, format_of, import_terms
+from ..terms.glossary import STATUSES, TYPES, Term, glossary_files, load_glossary, render_term
+from ..terms.lint import errors_in, lint_paths
+from ..terms.names import find_names
+from ..zh.script import has_han
+from .environment import Environment
+from .options import add_glossary_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("glossary", help="list, find, edit, lint, import/export the glossary",
                        description="The glossary is TSV in glossary/ (zh, en, type, status, variants, note). "
                                    "Edits are linted before they are written, and written atomically.")
-    p.add_argument("--glossary", type=Path, action="append", metavar="PATH",
-                   help="glossary file or folder (repeatable; default: the shipped glossary/)")
+    add_glossary_option(p)
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     a = actions.add_parser("list", help="every term: zh, en, type, where")
-    a.add_argument("--type", choices=_types(), help="only terms of this type")
+    a.add_argument("--type", choices=TYPES, help="only terms of this type")
 
     a = actions.add_parser("find", help="terms matched in a Chinese text, or terms whose zh/en contain TEXT")
     a.add_argument("text", metavar="TEXT")
@@ -27,8 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("add", help="add a term to a glossary file (refused if lint would fail)")
     a.add_argument("zh")
     a.add_argument("en")
-    a.add_argument("--type", required=True, choices=_types())
-    a.add_argument("--status", default="preferred", choices=("preferred", "forbidden"))
+    a.add_argument("--type", required=True, choices=TYPES)
+    a.add_argument("--status", default="preferred", choices=STATUSES)
     a.add_argument("--variant", action="append", default=[], help="another accepted English form (repeatable)")
     a.add_argument("--note", default="", help="source or usage")
     a.add_argument("--file", type=Path, help="glossary file to edit (default: the local file in the glossary "
@@ -43,13 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     a = actions.add_parser("import", help="add the terms of a TSV, CSV (source,target) or TBX file")
     a.add_argument("source", type=Path, metavar="FILE")
-    a.add_argument("--format", choices=("tsv", "csv", "tbx"), help="default: from the file's suffix")
-    a.add_argument("--type", default="term", choices=_types(), help="type for rows that have none (CSV)")
+    a.add_argument("--format", choices=tuple(FORMATS), help="default: from the file's suffix")
+    a.add_argument("--type", default="term", choices=TYPES, help="type for rows that have none (CSV)")
     a.add_argument("--file", type=Path, help="glossary file to add to (default: the local file)")
 
     a = actions.add_parser("export", help="write the glossary as TSV, CSV (source,target) or TBX")
     a.add_argument("out", type=Path, metavar="FILE")
-    a.add_argument("--format", choices=("tsv", "csv", "tbx"), help="default: from the file's suffix")
+    a.add_argument("--format", choices=tuple(FORMATS), help="default: from the file's suffix")
 
     a = actions.add_parser("coverage", help="which glossary terms occur in the pages, and how often")
     a.add_argument("pages", type=Path, nargs="+", metavar="FILE")
@@ -60,170 +70,132 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_glossary)
 
 
-def _types() -> tuple[str, ...]:
-    from ..terms.glossary import TYPES
-
-    return TYPES
-
-
-def run_glossary(args: argparse.Namespace) -> int:
+def run_glossary(args: argparse.Namespace, env: Environment) -> int:
+    args.glossary = env.glossary_paths(args.glossary)
     return {
         "list": run_list, "find": run_find, "add": run_add, "remove": run_remove, "lint": run_lint,
         "import": run_import, "export": run_export, "coverage": run_coverage, "suggest": run_suggest,
-    }[args.action](args)
+    }[args.action](args, env)
 
 
 def _load(args):
-    from ..terms.glossary import load_glossary
-
     return load_glossary(args.glossary)
 
 
 def _local_file(args) -> Path:
-    """The file edits go to by default: the glossary folder's first file that is not national.tsv."""
-    from ..terms.glossary import default_glossary_dir, is_national, glossary_files
-
+    """The file edits go to: ``--file``, else the glossary folder's first local (not national) file."""
     if args.file is not None:
         return args.file
-    folders = [p for p in (args.glossary or [default_glossary_dir()]) if p.is_dir()]
-    files = [f for f in glossary_files(args.glossary) if not is_national(f)]
-    if files:
-        return files[0]
-    if folders:
-        return folders[0] / "local.tsv"
-    raise UsageError("say which glossary file to edit with --file")
+    try:
+        return default_edit_file(args.glossary, shipped_glossary_dir())
+    except GlossaryError:
+        raise UsageError("say which glossary file to edit with --file") from None
 
 
-def run_list(args) -> int:
+def run_list(args, env: Environment) -> int:
     for t in _load(args).terms:
         if args.type and t.type != args.type:
             continue
         status = "" if t.status == "preferred" else f" [{t.status}]"
-        print(f"{t.zh}\t{t.en}\t{t.type}{status}\t{t.source}")
+        env.out(f"{t.zh}\t{t.en}\t{t.type}{status}\t{t.source}")
     return ExitStatus.OK
 
 
-def run_find(args) -> int:
-    from ..terms.glossary import render_term
-    from ..terms.names import find_names, is_han
-
+def run_find(args, env: Environment) -> int:
     glossary = _load(args)
     text = args.text
     found = 0
-    if any(is_han(c) for c in text):
+    if has_han(text):
         for m in glossary.match(text):
-            print(f"{m.start}-{m.end}\t{text[m.start:m.end]}\t{render_term(m.term, args.place)}\t{m.term.type}"
+            env.out(f"{m.start}-{m.end}\t{text[m.start:m.end]}\t{render_term(m.term, args.place)}\t{m.term.type}"
                   f"\t{m.term.source}")
             found += 1
         for n in find_names(text, glossary):
             if n.how != "glossary":
-                print(f"{n.start}-{n.end}\t{n.zh}\t{n.en}\tname ({n.how})\tpinyin")
+                env.out(f"{n.start}-{n.end}\t{n.zh}\t{n.en}\tname ({n.how})\tpinyin")
                 found += 1
     else:
         needle = text.casefold()
         for t in glossary.terms:
             if any(needle in s.casefold() for s in (t.zh, t.en, *t.variants)):
-                print(f"{t.zh}\t{t.en}\t{t.type}\t{t.source}")
+                env.out(f"{t.zh}\t{t.en}\t{t.type}\t{t.source}")
                 found += 1
     if not found:
-        print("no glossary term found", file=sys.stderr)
+        env.err("no glossary term found")
     return ExitStatus.OK if found else ExitStatus.FAILED
 
 
-def run_add(args) -> int:
-    from ..terms.edit import add_terms
-    from ..terms.glossary import Term
-
+def run_add(args, env: Environment) -> int:
     path = _local_file(args)
     term = Term(args.zh.strip(), args.en.strip(), args.type, args.status,
                 tuple(v.strip() for v in args.variant if v.strip()), args.note)
     added = add_terms(path, [term], args.glossary)
-    print(f"{'added' if added else 'already present'}: {term.zh}\t{term.en}\t{term.type} in {path}")
+    env.out(f"{'added' if added else 'already present'}: {term.zh}\t{term.en}\t{term.type} in {path}")
     return ExitStatus.OK
 
 
-def run_remove(args) -> int:
-    from ..terms.edit import remove_terms
-    from ..terms.glossary import glossary_files
-
+def run_remove(args, env: Environment) -> int:
     files = [args.file] if args.file is not None else glossary_files(args.glossary)
     removed = 0
     for f in files:
         n = remove_terms(f, args.zh, args.en, args.glossary)
         if n:
-            print(f"removed {n} row{'s' if n > 1 else ''} for {args.zh} from {f}")
+            env.out(f"removed {n} row{'s' if n > 1 else ''} for {args.zh} from {f}")
         removed += n
     if not removed:
-        print(f"bilingual: error: {args.zh} is not in the glossary", file=sys.stderr)
+        env.err(f"bilingual: error: {args.zh} is not in the glossary")
         return ExitStatus.FAILED
     return ExitStatus.OK
 
 
-def run_lint(args) -> int:
-    from ..terms.lint import errors_in, lint_paths
-
+def run_lint(args, env: Environment) -> int:
     messages = lint_paths(args.glossary)
     for m in messages:
-        print(m)
+        env.out(str(m))
     errors = errors_in(messages)
     warnings = len(messages) - len(errors)
-    print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
-          file=sys.stderr)
+    env.err(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
     return ExitStatus.FAILED if errors else ExitStatus.OK
 
 
-def run_import(args) -> int:
-    from ..terms.edit import add_terms
-    from ..terms.formats import import_terms
-
+def run_import(args, env: Environment) -> int:
     terms = import_terms(args.source, args.format, args.type)
     path = _local_file(args)
     added = add_terms(path, terms, args.glossary)
-    print(f"imported {added} of {len(terms)} terms from {args.source} into {path}")
+    env.out(f"imported {added} of {len(terms)} terms from {args.source} into {path}")
     return ExitStatus.OK
 
 
-def run_export(args) -> int:
-    from ..terms.formats import export_terms, format_of
-    from ..write import atomic_path
-
+def run_export(args, env: Environment) -> int:
     fmt = format_of(args.out, args.format)
     terms = _load(args).terms
     data = export_terms(terms, fmt)
     with atomic_path(args.out) as tmp:
         tmp.write_bytes(data)
-    print(f"wrote {len(terms)} terms to {args.out} ({fmt})")
+    env.out(f"wrote {len(terms)} terms to {args.out} ({fmt})")
     return ExitStatus.OK
 
 
 def _page_texts(paths: list[Path]) -> list[str]:
-    from ..read import read_page
-
     texts = []
     for path in paths:
-        if not Path(path).exists():
-            raise InputError("no such file", path)
         edition = read_page(path)
         texts.extend(seg.text_key for seg in edition.segments())
     return texts
 
 
-def run_coverage(args) -> int:
-    from ..terms.coverage import term_coverage
-
+def run_coverage(args, env: Environment) -> int:
     glossary = _load(args)
     coverage = term_coverage(_page_texts(args.pages), glossary)
     for term, count in coverage:
-        print(f"{count}\t{term.zh}\t{term.en}\t{term.type}\t{term.source}")
+        env.out(f"{count}\t{term.zh}\t{term.en}\t{term.type}\t{term.source}")
     used = len(coverage)
     total = len([t for t in glossary.terms if t.status == "preferred"])
-    print(f"{used} of {total} glossary terms occur", file=sys.stderr)
+    env.err(f"{used} of {total} glossary terms occur")
     return ExitStatus.OK
 
 
-def run_suggest(args) -> int:
-    from ..terms.coverage import suggest_terms
-
+def run_suggest(args, env: Environment) -> int:
     for s in suggest_terms(_page_texts(args.pages), _load(args), limit=args.limit):
-        print(f"{s.count}\t{s.zh}\t{s.kind}" + (f"\t{s.en}" if s.en else ""))
+        env.out(f"{s.count}\t{s.zh}\t{s.kind}" + (f"\t{s.en}" if s.en else ""))
     return ExitStatus.OK

@@ -6,6 +6,10 @@ import argparse
 from pathlib import Path
 
 from ..errors import ExitStatus
+from ..memory import open_memory
+from ..pipeline import Pipeline
+from .environment import Environment
+from .options import config_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,19 +25,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_tm)
 
 
-def run_tm(args: argparse.Namespace) -> int:
-    from ..memory import open_memory
-
+def run_tm(args: argparse.Namespace, env: Environment) -> int:
+    if args.action == "export":
+        count = Pipeline(config_from_args(args, env)).export_memory(args.file)
+        env.out(f"wrote {count} translation units to {args.file}")
+        return ExitStatus.OK
     with open_memory(args.data_dir) as memory:
         if args.action == "stats":
             stats = memory.stats()
-            print(f"memory: {stats.path}")
-            print(f"entries: {stats.entries}  lookups answered: {stats.hits}  size: {stats.size_bytes} bytes")
+            env.out(f"memory: {stats.path}")
+            env.out(f"entries: {stats.entries}  lookups answered: {stats.hits}  size: {stats.size_bytes} bytes")
             for engine, count in stats.by_engine.items():
-                print(f"  {engine}: {count}")
-        elif args.action == "clear":
-            print(f"removed {memory.clear()} entries from {memory.path}")
+                env.out(f"  {engine}: {count}")
         else:
-            count = memory.export_tmx(args.file)
-            print(f"wrote {count} translation units to {args.file}")
+            env.out(f"removed {memory.clear()} entries from {memory.path}")
     return ExitStatus.OK

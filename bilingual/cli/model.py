@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from ..engines.argos import find_zh_en_package
+from ..engines.packages import install_package, list_packages, packages_dir, remove_package
 from ..errors import ExitStatus
+from .environment import Environment
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,24 +26,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_model)
 
 
-def run_model(args: argparse.Namespace) -> int:
-    from ..engines.argos import find_zh_en_package
-    from ..engines.packages import install_package, list_packages, packages_dir, remove_package
-
+def run_model(args: argparse.Namespace, env: Environment) -> int:
     if args.action == "list":
         packages = list_packages(args.data_dir)
         if not packages:
-            print(f"no packages installed in {packages_dir(args.data_dir)}; the gloss engine will be used")
+            env.out(f"no packages installed in {packages_dir(args.data_dir)}; the gloss engine will be used")
             return ExitStatus.OK
         chosen = find_zh_en_package(args.data_dir)
         for info in packages:
             mark = "*" if info.path == chosen else " "
-            print(f"{mark} {info.name}  {info.from_code}->{info.to_code}  {info.version or '-'}  {info.path}")
+            env.out(f"{mark} {info.name}  {info.from_code}->{info.to_code}  {info.version or '-'}  {info.path}")
         return ExitStatus.OK
     if args.action == "install":
         info = install_package(args.package, args.data_dir)
-        print(f"installed {info.name} ({info.from_code}->{info.to_code} {info.version}) in {info.path}")
+        env.out(f"installed {info.name} ({info.from_code}->{info.to_code} {info.version}) in {info.path}")
         return ExitStatus.OK
     info = remove_package(args.name, args.data_dir)
-    print(f"removed {info.name}", file=sys.stdout)
+    env.out(f"removed {info.name}")
     return ExitStatus.OK

@@ -8,11 +8,12 @@ and detokenizes.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
+from ..config import usable_cpus
 from ..errors import ModelError
+from ..signature import Signature
 from .base import Hypothesis
 from .packages import PackageInfo, list_packages, read_installed
 
@@ -27,13 +28,6 @@ PLACEHOLDER_CHECK = 20
 DEFAULT_BEAM_SIZE = 4
 DEFAULT_MAX_BATCH_SIZE = 32
 MAX_DECODING_LENGTH = 256
-
-
-def _usable_cpus() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def choose_placeholder_form(sp) -> str:
@@ -109,7 +103,7 @@ class ArgosEngine:
             # One translator with all cores on one batch: our batches are
             # sequential, so inter-op parallelism would only split the cores.
             self.translator = ctranslate2.Translator(str(model_dir), device="cpu", compute_type=compute_type,
-                                                     inter_threads=1, intra_threads=threads or _usable_cpus())
+                                                     inter_threads=1, intra_threads=threads or usable_cpus())
             self.sp = spm.SentencePieceProcessor(model_file=str(sp_path))
         except (RuntimeError, OSError, ValueError) as e:
             raise ModelError(f"cannot load the model: {e}", self.package_dir) from None
@@ -117,8 +111,8 @@ class ArgosEngine:
         self.target_prefix = self.info.metadata.get("target_prefix") or ""
         self.sentences_decoded = 0  # counted so tests and the bench can see the TM at work
 
-    def signature(self) -> dict:
-        return {"engine": self.name, "model": self.info.name, "version": self.info.version}
+    def signature(self) -> Signature:
+        return Signature(engine=self.name, model=self.info.name, version=self.info.version)
 
     def placeholder(self, index: int) -> str:
         return self.placeholder_form.format(index)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from ..signature import Signature
+
 
 @dataclass
 class Hypothesis:
@@ -25,8 +27,8 @@ class Engine(Protocol):
     #: short engine name recorded on every segment: "gloss", "argos"
     name: str
 
-    def signature(self) -> dict:
-        """Engine identity for reproducibility and the TM key: {"engine": ..., "model": ..., "version": ...}."""
+    def signature(self) -> Signature:
+        """Engine identity for reproducibility and the TM key (``engine``, ``model``, ``version`` set)."""
         ...
 
     def placeholder(self, index: int) -> str:

@@ -20,48 +20,56 @@ dropped or kept), ``halfwidth-punct`` (half-width marks made full-width, one per
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import InputError, read_input_bytes
+from ..errors import InputError
+from ..files import read_input_bytes
 from ..model import Edition
-
-
-def _text(path: Path, data: bytes, script: str) -> Edition:
-    from .text import read_text_page
-
-    return read_text_page(path, data, script=script)
-
-
-def _docx(path: Path, data: bytes, script: str) -> Edition:
-    from .docx import read_docx_page
-
-    return read_docx_page(path, data, script=script)
-
-
-def _html(path: Path, data: bytes, script: str) -> Edition:
-    from .html import read_html_page
-
-    return read_html_page(path, data, script=script)
-
-
-# suffix -> reader(path, bytes, script) -> Edition. Adding a format is one module and one line here.
-READERS: dict[str, Callable[[Path, bytes, str], Edition]] = {
-    ".txt": _text,
-    ".md": _text,
-    ".text": _text,
-    ".docx": _docx,
-    ".html": _html,
-    ".htm": _html,
-    ".xhtml": _html,
-}
-
+from .docx import read_docx_page
+from .html import read_html_page
+from .text import read_text_page
 
 # A newspaper page is tens of kilobytes; 2 MB of text is a book. A larger file is a
 # mistake (or a dump) and would tie up a batch for many minutes. DOCX and HTML carry
 # markup, styles and images besides the text, so their files may be larger.
 MAX_PAGE_BYTES = 2_000_000
 MAX_MARKUP_PAGE_BYTES = 10 * MAX_PAGE_BYTES
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One input format: the suffixes it reads, the largest file it accepts, and the function."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    max_bytes: int
+    read: Callable[..., Edition]  # (path, bytes, script=...) -> Edition
+    description: str
+
+
+# The registry. Adding a format is one module and one line here; the batch's page discovery,
+# the web page's upload list and the CLI's help are derived from it.
+READERS: tuple[Reader, ...] = (
+    Reader("text", (".txt", ".md", ".text"), MAX_PAGE_BYTES, read_text_page, "newspaper text page"),
+    Reader("docx", (".docx",), MAX_MARKUP_PAGE_BYTES, read_docx_page, "Word document"),
+    Reader("html", (".html", ".htm", ".xhtml"), MAX_MARKUP_PAGE_BYTES, read_html_page, "web page"),
+)
+PAGE_SUFFIXES: tuple[str, ...] = tuple(s for r in READERS for s in r.suffixes)
+_BY_SUFFIX = {s: r for r in READERS for s in r.suffixes}
+TEXT_READER = READERS[0]
+
+
+def reader_for(path: Path) -> Reader:
+    """The reader for a file's suffix; a file with any other suffix is read as a text page."""
+    return _BY_SUFFIX.get(Path(path).suffix.lower(), TEXT_READER)
+
+
+def is_page(path: Path) -> bool:
+    """Whether a folder listing should take ``path`` as a page (a registered suffix, not hidden)."""
+    path = Path(path)
+    return path.suffix.lower() in _BY_SUFFIX and not path.name.startswith(".")
 
 
 def read_page(path: Path, *, script: str = "keep") -> Edition:
@@ -75,16 +83,15 @@ def read_page(path: Path, *, script: str = "keep") -> Edition:
         raise InputError("no such file", path)
     if not path.is_file():
         raise InputError("not a file", path)
-    reader = READERS.get(path.suffix.lower(), _text)
-    size, limit = path.stat().st_size, MAX_PAGE_BYTES if reader is _text else MAX_MARKUP_PAGE_BYTES
-    if size > limit:
-        raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {limit / 1e6:.0f} MB; "
+    reader = reader_for(path)
+    size = path.stat().st_size
+    if size > reader.max_bytes:
+        raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {reader.max_bytes / 1e6:.0f} MB; "
                          "split it into pages)", path)
     data = read_input_bytes(path, "page")
     if not data.strip():
         raise InputError("empty file", path)
-    edition = reader(path, data, script)
+    edition = reader.read(path, data, script=script)
     if not edition.articles:
         raise InputError("empty file (no text, only whitespace or markup)", path)
     return edition
-

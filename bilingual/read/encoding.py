@@ -31,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError
+from ..zh.script import NON_HAN_RUN, converter
 
 # The 1,500 most frequent Han characters, by summed word frequency in jieba's dictionary
 # (simplified). Traditional forms are derived through OpenCC on first use.
@@ -72,8 +73,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_NON_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
@@ -113,7 +112,7 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
 
 def common_share(text: str) -> float:
     """Share of the Han characters in ``text`` that are common ones (either script); 0.0 without Han."""
-    han = _NON_HAN.sub("", text[:20000])
+    han = NON_HAN_RUN.sub("", text[:20000])
     if not han:
         return 0.0
     return len(_common_pattern().findall(han)) / len(han)
@@ -144,17 +143,6 @@ _HONG_KONG_MARKERS = re.compile(r"[嘅喺咗冇哋佢嚟啲嗰睇]|香港|九龍
 def opencc_profile(text: str) -> str:
     """The OpenCC profile that turns this traditional page into simplified: ``hk2s``, ``tw2sp`` (phrases too)."""
     return "hk2s" if _HONG_KONG_MARKERS.search(text) else "tw2sp"
-
-
-@lru_cache(maxsize=None)
-def converter(profile: str):
-    """A cached OpenCC converter (``t2s``, ``tw2sp``, ``hk2s``, ``s2t`` ...); OpenCC loads only when asked.
-
-    ``FastOpenCC`` gives the library's exact output on the library's data, several times faster.
-    """
-    from .opencc_fast import FastOpenCC
-
-    return FastOpenCC(profile)
 
 
 @lru_cache(maxsize=1)

@@ -61,12 +61,16 @@ for traditional pages.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import PurePath
 
+from ..errors import UsageError
 from ..model import Article, Edition, Paragraph, Segment, stable_id
-from .encoding import converter, detect_script, opencc_profile
+from ..zh.words import frequencies as word_frequencies
+from ..zh.script import converter, is_han
+from .encoding import detect_script, opencc_profile
 from .punctuation import fullwidth_punctuation
 
 HEAD_MAX_CHARS = 48
@@ -81,9 +85,9 @@ _SPACES = re.compile(r"\s+")
 # Bylines and datelines. Anchored at the start of a block.
 _BYLINE = re.compile(
     r"""^(?:
-        (?P<paper>[\u4e00-\u9fff]{0,10}?(?:报|報|网|網|社|台|臺|刊|客户端|客戶端))[讯訊]  # 衡阳晚报讯, 本报讯, 人民网讯
+        (?P<paper>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,10}?(?:报|報|网|網|社|台|臺|刊|客户端|客戶端))[讯訊]  # 衡阳晚报讯, 本报讯, 人民网讯
           (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
-      | [\u4e00-\u9fff]{1,8}社[\u4e00-\u9fff]{0,10}\d{1,2}月\d{1,2}日[电電]  # 新华社北京8月18日电
+      | [\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,8}社[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,10}\d{1,2}月\d{1,2}日[电電]  # 新华社北京8月18日电
           (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
     )""",
     re.VERBOSE,
@@ -398,7 +402,7 @@ class _Builder:
             raw = block.text.strip()
             self.edition.warn("column-join", f"joined line {prev.last_line} to line {block.line} across a "
                               f"column break: …{zh[-8:]} + {text[:8]}…", block.line)
-            if zh and text and zh[-1] == text[0] and _is_han(text[0]):
+            if zh and text and zh[-1] == text[0] and is_han(text[0]):
                 if _genuine_double(zh, text):
                     self.edition.warn("doubled-char", f"'{text[0]}' doubled across the break kept: "
                                       f"{zh[-4:]}|{text[:4]} reads as words", block.line)
@@ -417,25 +421,9 @@ def _could_be_headline(text: str) -> bool:
     return _length(t) <= SUBTITLE_MAX_CHARS and not _INNER_FINAL.search(t[:-1])
 
 
-def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
-
-@lru_cache(maxsize=1)
-def _word_frequencies() -> dict:
-    """jieba's dictionary (word -> frequency; prefixes of words have 0). Loaded only when a double occurs."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba.dt.FREQ
-
-
 def _genuine_double(before: str, after: str) -> bool:
     """Whether ``X|X`` across a break is real text: ``XX`` is a word, or a word of 2+ characters starts at ``after``."""
-    words = _word_frequencies()
+    words = word_frequencies()  # jieba's dictionary loads only when a double occurs
     ch = after[0]
     if words.get(ch + ch):
         return True
@@ -444,8 +432,6 @@ def _genuine_double(before: str, after: str) -> bool:
 
 def date_from_name(name: str) -> str | None:
     """An ISO date found in a file name (``...-2023-08-19.txt``, ``20230819``), if it is a real date."""
-    import datetime
-
     for m in _DATE_IN_NAME.finditer(name):
         try:
             return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
@@ -456,8 +442,6 @@ def date_from_name(name: str) -> str | None:
 
 def _date_from_masthead(blocks: list[Block]) -> str | None:
     """A date printed in the masthead: a short line (<= 40 characters) among the first three."""
-    import datetime
-
     for block in blocks[:3]:
         if _length(block.text) <= 40:
             m = _DATE_IN_TEXT.search(block.text)
@@ -469,7 +453,7 @@ def _date_from_masthead(blocks: list[Block]) -> str | None:
     return None
 
 
-_PAPER_IN_MASTHEAD = re.compile(r"^([\u4e00-\u9fff]{2,10}(?:报|報))(?=[\s\d（(]|$)")
+_PAPER_IN_MASTHEAD = re.compile(r"^([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,10}(?:报|報))(?=[\s\d（(]|$)")
 
 
 def _paper_from_masthead(blocks: list[Block]) -> str | None:
@@ -490,8 +474,6 @@ def build_edition(blocks: list[Block], source: str, encoding: str, script: str =
     Sentences are not split here: that is ``stages.segment``.
     """
     if script not in ("keep", "simplified", "traditional"):
-        from ..errors import UsageError
-
         raise UsageError(f"script must be keep, simplified or traditional, not {script!r}", source)
     edition = Edition(source=source, encoding=encoding)
     text = "\n".join(b.text for b in blocks)
@@ -499,8 +481,6 @@ def build_edition(blocks: list[Block], source: str, encoding: str, script: str =
     builder = _Builder(blocks, edition, script)
     if edition.script == "traditional":
         builder.profile = opencc_profile(text)
-    from pathlib import PurePath
-
     edition.date = date_from_name(PurePath(source).name) or _date_from_masthead(blocks)
     builder.build()
     if edition.paper is None:

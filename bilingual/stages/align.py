@@ -17,9 +17,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from ..model import Article, Edition, Paragraph, Segment
+from ..signature import Signature
+from ..terms.glossary import PLACE_SLOT, Glossary
+from ..zh import words
+from ..zh.pinyin import romanize_name
+
+ALIGN_SIGNATURE = Signature(engine="align", model="gale-church")
 
 # Prior probabilities of each bead shape. Gale & Church measured 0.89 / 0.0099 / 0.089 on
 # parliamentary proceedings; English versions of Chinese news are freer (sentences dropped,
@@ -98,20 +104,12 @@ def _numbers(text: str) -> set[str]:
 
 
 def person_names(sentences: Iterable[str]) -> dict[str, str]:
-    """Chinese person names found by jieba's tagger -> their Hanyu Pinyin, surname first ("Zhu Jian")."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-    from pypinyin import lazy_pinyin
-
-    jieba.setLogLevel(logging.WARNING)
+    """Chinese person names found by jieba's tagger -> romanised as translations write them ("Zhu Jian")."""
     names = {}
     for sentence in sentences:
-        for token in jieba.posseg.cut(sentence):
+        for token in words.pos_cut(sentence):
             if token.flag == "nr" and 2 <= len(token.word) <= 4 and token.word not in names:
-                syllables = lazy_pinyin(token.word)
-                names[token.word] = f"{syllables[0].capitalize()} {''.join(syllables[1:]).capitalize()}"
+                names[token.word] = romanize_name(token.word)
     return names
 
 
@@ -226,8 +224,6 @@ def align_sentences(zh: Sequence[str], en: Sequence[str], term_pairs: Iterable[t
 def plain_chinese_edition(text: str, source: str) -> Edition:
     """A one-article Edition from plain Chinese text: leading short lines without a full stop are the
     headline, subtitle and byline; every other line is a paragraph, split into sentences."""
-    from .. import __version__
-
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     heads: dict[str, Segment] = {}
     for part in ("headline", "subtitle", "byline"):
@@ -241,7 +237,7 @@ def plain_chinese_edition(text: str, source: str) -> Edition:
         paragraphs.append(Paragraph(id=pid, segments=[
             Segment(id=f"{pid}-s{s_index}", zh=s) for s_index, s in enumerate(split_chinese_sentences(line), 1)]))
     edition = Edition(source=source, encoding="utf-8", articles=[Article(id="a1", paragraphs=paragraphs, **heads)])
-    edition.signature = {"engine": "align", "model": "gale-church", "tool": __version__}
+    edition.signature = ALIGN_SIGNATURE
     return edition
 
 
@@ -254,8 +250,6 @@ def aligned_edition(zh_edition: Edition, en_sentences: Sequence[str], pairs: Seq
     English without Chinese (0-1) becomes a segment with empty Chinese after the
     previous bead, flagged ``align-0-1``, so no English is lost.
     """
-    from .. import __version__
-
     # Where each Chinese sentence sits: (article index, part name or paragraph index).
     places: list[tuple[int, str | int]] = []
     originals: list[Segment] = []
@@ -300,11 +294,28 @@ def aligned_edition(zh_edition: Edition, en_sentences: Sequence[str], pairs: Seq
     for article in articles:
         article.paragraphs = [p for p in article.paragraphs if p.segments]
 
-    signature = dict(zh_edition.signature or {})
-    signature.update({"engine": "align", "model": "gale-church", "tool": __version__})
-    if english_source:
-        signature["english"] = english_source
+    signature = ALIGN_SIGNATURE.with_(extra={"english": english_source} if english_source else {})
     return Edition(source=zh_edition.source, encoding=zh_edition.encoding, articles=articles,
                    warnings=list(zh_edition.warnings), paper=zh_edition.paper, date=zh_edition.date,
                    place=zh_edition.place, script=zh_edition.script, signature=signature,
                    names=list(zh_edition.names))
+
+
+def reading_order(edition: Edition) -> Iterator[Segment]:
+    """Chinese segments with text, in the order ``aligned_edition`` expects (heads, then paragraphs)."""
+    for article in edition.articles:
+        for _, seg in article.heads():
+            if seg.zh:
+                yield seg
+        for para in article.paragraphs:
+            yield from para.segments
+
+
+def glossary_anchors(glossary: Glossary | None, edition: Edition) -> list[tuple[str, str]]:
+    """(Chinese, English) anchors for alignment: terms already found on the edition's segments and every
+    glossary entry without a slot."""
+    pairs = [(t.zh, t.en) for seg in edition.segments() for t in seg.terms if t.zh and t.en]
+    if glossary is not None:
+        pairs.extend((t.zh, t.en) for t in glossary.terms
+                     if t.status == "preferred" and PLACE_SLOT not in t.en)
+    return pairs

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..model import Edition, Segment
-
-FLAGS = ("missed-term", "number-mismatch", "untranslated", "repetition", "length-ratio", "low-score")
+from ..model import FLAGS, Edition, Segment
+from ..zh.numerals import chinese_numeral_value
+from ..zh.script import HAN
+from .translate import verify_segment
 
 # English characters per Chinese character. News prose runs about 2.5-3.5; the
 # bounds are wide so only truncated or runaway output trips them.
@@ -31,10 +32,6 @@ LOW_SCORE = -1.5
 REPEAT_NGRAM_MAX = 6
 REPEAT_TIMES = 3  # an n-gram this many times in a row is a loop
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-_HAN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-               "八": 8, "九": 9}
-_HAN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_NUMBER = re.compile(r"(\d+(?:[,，]\d{3})*(?:\.\d+)?)\s*(万亿|亿|万)?")
 _ZH_HAN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千]+(万亿|亿|万)?")
 _ZH_MONTH = re.compile(r"(\d{1,2})\s*月")
@@ -49,20 +46,6 @@ _MONTH_NUMBER = {m[:3]: i for i, m in enumerate(_MONTHS, 1)}
 _MONTH_NAME = re.compile(r"\b(" + "|".join(_MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
 
 
-def _han_value(text: str) -> int | None:
-    """Value of a small Chinese numeral (三十五 -> 35, 两百 -> 200); None if it is not one."""
-    total, digit = 0, None
-    for ch in text:
-        if ch in _HAN_DIGITS:
-            digit = _HAN_DIGITS[ch]
-        elif ch in _HAN_UNITS:
-            total += (digit if digit is not None else 1) * _HAN_UNITS[ch]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
-
 def source_numbers(zh: str) -> tuple[list[float], set[float]]:
     """Numbers the English must carry (Arabic numerals, with 万/亿 applied) and numbers it may carry.
 
@@ -75,7 +58,7 @@ def source_numbers(zh: str) -> tuple[list[float], set[float]]:
         required.append(value * _ZH_SCALE.get(scale, 1))
     allowed = set(required)
     for m in _ZH_HAN_NUMBER.finditer(zh):
-        value = _han_value(m.group(0).removesuffix(m.group(1) or ""))
+        value = chinese_numeral_value(m.group(0).removesuffix(m.group(1) or ""))
         if value:
             allowed.add(float(value) * _ZH_SCALE.get(m.group(1) or "", 1))
     return required, allowed
@@ -109,9 +92,9 @@ def numbers_match(zh: str, en: str) -> bool:
 
 
 def is_untranslated(zh: str, en: str | None) -> bool:
-    if not zh.strip() or not _CJK.search(zh):
+    if not zh.strip() or not HAN.search(zh):
         return False
-    return not en or not en.strip() or bool(_CJK.search(en)) or en.strip() == zh.strip()
+    return not en or not en.strip() or bool(HAN.search(en)) or en.strip() == zh.strip()
 
 
 def has_repetition(en: str) -> bool:
@@ -129,7 +112,7 @@ def has_repetition(en: str) -> bool:
 
 
 def length_ratio_bad(zh: str, en: str) -> bool:
-    han = len(_CJK.findall(zh))
+    han = len(HAN.findall(zh))
     if han < MIN_CHARS_FOR_RATIO or not en:
         return False
     ratio = len(en) / han
@@ -143,8 +126,6 @@ def flag_segment(segment: Segment, glossary=None, place: str | None = None) -> l
     if segment.terms:
         unverified = [h for h in segment.terms if h.status == "found"]
         if unverified:  # translated outside our translate stage: verify here
-            from .translate import verify_segment
-
             missing = verify_segment(segment, glossary, place)
             for i, hit in enumerate(segment.terms):
                 if hit.status == "found":

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from ..model import Edition, Paragraph, Segment, stable_id
+from ..zh.script import converter, is_chinese_text, is_han
 
 _CLOSERS = "”’」』）)》】〕〉\"'"
 _OPENERS_NO_SPLIT = {"《": "》", "（": "）", "(": ")"}
@@ -35,11 +36,6 @@ _TERMINATORS = "。！？!?.…"
 _CANDIDATE = re.compile(r"[。！？!?.…；;《》（）()]")
 _CANDIDATE_NO_SEMICOLON = re.compile(r"[。！？!?.…《》（）()]")
 _AFTER_ELLIPSIS_CONTINUES = "，、；：,;:"
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’]")
-
-
-def _chinese(ch: str) -> bool:
-    return bool(ch) and _HAN.match(ch) is not None
 
 
 def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
@@ -68,9 +64,9 @@ def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
             continue
         prev = text[i - 1] if i > 0 else ""
         nxt = text[i + 1] if i + 1 < n else ""
-        if ch in "!?" and not _chinese(prev):
+        if ch in "!?" and not is_chinese_text(prev):
             continue
-        if ch == "." and (not _chinese(prev) or (nxt.isascii() and nxt.isalnum())):
+        if ch == "." and (not is_chinese_text(prev) or (nxt.isascii() and nxt.isalnum())):
             continue
         j = i + 1
         if ch == "…":
@@ -92,7 +88,6 @@ def sentence_ends(text: str, split_semicolons: bool = False) -> list[int]:
     return ends
 
 
-_HAN_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _HALF_TO_FULL = ((",", "，"), (":", "："), (";", "；"), ("?", "？"), ("!", "！"), ("(", "（"), (")", "）"))
 
 
@@ -158,7 +153,7 @@ def _source_offsets(zh: str, source: str, cuts: list[int]) -> list[int]:
             i += 1  # a half-width mark kept half-width (no Chinese beside it)
             j += 1
         elif j < ns and (mapped[j].isspace()
-                         or (_HAN_CHAR.match(mapped[j]) and mapped[j] == mapped[:j].rstrip()[-1:])):
+                         or (is_han(mapped[j]) and mapped[j] == mapped[:j].rstrip()[-1:])):
             j += 1  # whitespace or a repaired doubled character (same as the last one): only in the source
         else:
             i += 1  # a substituted character
@@ -234,8 +229,6 @@ def segment_paragraph(paragraph: Paragraph, split_semicolons: bool = False) -> l
                 if len(key_cuts) == len(cuts):
                     key_parts = _pieces(seg.key, key_cuts)
                 else:
-                    from ..read.encoding import converter
-
                     key_parts = [converter("t2s").convert(p) for p in zh_parts]
         line = seg.line if seg.line is not None else paragraph.line
         for k, zh in enumerate(zh_parts):

@@ -28,13 +28,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import __version__
 from ..engines.base import Engine, Hypothesis
 from ..model import Edition, Segment, TermHit
+from ..terms.verify import verify_terms
 
 N_BEST = 4
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
 
 
@@ -94,15 +93,18 @@ def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[i
     text = text.strip()
     # A term restored at the very start of the sentence takes a capital ("the Hengyang
     # Municipal Government held ..." -> "The ..."); the engine cased its own words already.
-    starts_with_term = any(placeholder_pattern(engine.placeholder(i)).match(text) for i in range(len(hits)))
+    # An opening bracket or quote before it does not change that: "(All-media reporter ...".
+    lead = len(text) - len(text.lstrip("(\"'“‘[ "))
+    starts_with_term = any(placeholder_pattern(engine.placeholder(i)).match(text, lead) for i in range(len(hits)))
     for i in sorted(range(len(hits)), reverse=True):
         pattern = placeholder_pattern(engine.placeholder(i))
         text, count = pattern.subn(lambda _m, en=hits[i].en: en, text)
         if count != 1:
             failed.append(i)
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    if starts_with_term and text[:1].islower():
-        text = text[0].upper() + text[1:]
+    lead = len(text) - len(text.lstrip("(\"'“‘[ "))
+    if starts_with_term and text[lead:lead + 1].islower():
+        text = text[:lead] + text[lead].upper() + text[lead + 1:]
     return text, sorted(failed)
 
 
@@ -125,8 +127,6 @@ def verify_segment(segment: Segment, glossary=None, place: str | None = None) ->
     missing = {i for i, hit in enumerate(segment.terms) if not term_rendered(hit, segment.en or "")}
     if not missing or glossary is None:
         return missing
-    from ..terms.verify import verify_terms
-
     names = [h for h in segment.terms if h.type in ("person", "name")]
     verdict = verify_terms(segment.text_key, segment.en or "", glossary, place=place, names=names)
     rendered = {(r.zh, r.start) for r in verdict.rendered}
@@ -178,12 +178,6 @@ def _decode(engine: Engine, texts: list[str], num_hypotheses: int) -> dict[str, 
     return {t: (hyps or [Hypothesis("")]) for t, hyps in zip(unique, results)}
 
 
-def _model_id(signature: dict) -> str:
-    from ..memory import model_key
-
-    return model_key(signature)
-
-
 def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None,
                       num_hypotheses: int = N_BEST) -> Edition:
     """Translate all segments of ``edition``: TM first, then one length-sorted batch, then one repair batch.
@@ -192,7 +186,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
     same edition, enriched (see the module docstring).
     """
     signature = engine.signature()
-    model_id = _model_id(signature)
+    model_id = signature.model_id
     glossary_version = str(getattr(glossary, "version", "") or "") if glossary is not None else ""
 
     work: list[_Work] = []
@@ -205,7 +199,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
             seg.en, seg.score = "", None
             continue
         if memory is not None and _from_memory(seg, memory, engine.name, model_id,
-                                                       str(signature.get("model", "")), glossary_version):
+                                                       signature.model, glossary_version):
             remembered.append(seg)
             continue
         protected, hits = protect(seg, engine)
@@ -264,8 +258,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
     if memory is not None:
         memory.commit()
 
-    edition.signature = {**signature, **({"glossary": glossary_version} if glossary is not None else {}),
-                         "tool": f"bilingual {__version__}"}
+    edition.signature = signature.with_(glossary=glossary_version)
     return edition
 
 

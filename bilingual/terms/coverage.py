@@ -14,7 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .glossary import Glossary, Term
-from .names import find_names, romanize_name
+from ..zh import words
+from ..zh.script import all_han
+from ..zh.pinyin import romanize_name
+from .names import find_names
 
 ORG_SUFFIXES = ("集团", "公司", "大学", "局", "委", "厅", "办", "行")
 _QUOTED = re.compile(r"“([^“”]{2,30})”")
@@ -46,15 +49,10 @@ def term_coverage(texts: list[str], glossary: Glossary) -> list[tuple[Term, int]
 
 
 def _org_candidates(text: str) -> list[str]:
-    import jieba.posseg
-
-    from .names import _word_tags
-
-    _word_tags()  # loads jieba quietly once
     found = []
     run: list[str] = []
-    for token in jieba.posseg.cut(text):
-        if token.flag.startswith(_ORG_PART_TAGS) and re.fullmatch(r"[\u4e00-\u9fff]+", token.word):
+    for token in words.pos_cut(text):
+        if token.flag.startswith(_ORG_PART_TAGS) and all_han(token.word):
             run.append(token.word)
             phrase = "".join(run)
             if len(phrase) >= 3 and phrase.endswith(ORG_SUFFIXES) and len(run) >= 2 \

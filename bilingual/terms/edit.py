@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import GlossaryError
-from .glossary import COLUMNS, Term, glossary_files
+from ..files import atomic_path
+from .glossary import COLUMNS, LOCAL_FILE_NAME, Term, glossary_files, is_national
 from .lint import errors_in, lint_paths, read_rows
 
 HEADER = "\t".join(COLUMNS)
@@ -37,8 +38,6 @@ def write_checked(path: Path, text: str, glossary_paths: list[Path] | None = Non
 
     ``glossary_paths``: the other files it is linted with (None: the folder ``path`` is in).
     """
-    from ..write import atomic_path
-
     path = Path(path)
     paths = glossary_paths if glossary_paths is not None else [path.parent]
     # An existing file outside ``paths`` is linted with them; a new one is linted from ``text`` alone.
@@ -97,3 +96,32 @@ def remove_terms(path: Path, zh: str, en: str | None = None, glossary_paths: lis
     if removed:
         write_checked(path, "".join(kept), glossary_paths)
     return removed
+
+
+def default_edit_file(glossary_paths: list[Path] | None, shipped_dir: Path | None = None) -> Path:
+    """Where a new term goes when no file is named: the first local (not national) glossary file,
+    else ``local.tsv`` in the first glossary folder. GlossaryError when there is no folder to add to.
+
+    ``shipped_dir``: the folder used when ``glossary_paths`` is None.
+    """
+    files = [f for f in glossary_files(glossary_paths) if not is_national(f)]
+    if files:
+        return files[0]
+    folders = [Path(p) for p in (glossary_paths or ([shipped_dir] if shipped_dir else [])) if Path(p).is_dir()]
+    if folders:
+        return folders[0] / LOCAL_FILE_NAME
+    raise GlossaryError("no glossary folder to add to; name a file")
+
+
+def replace_row(path: Path, line: int, old_zh: str, term: Term, glossary_paths: list[Path] | None = None) -> None:
+    """Replace the row at ``line`` of ``path`` by ``term``, if that row still has the Chinese ``old_zh``.
+
+    Refused (GlossaryError naming file and line) when the row changed meanwhile or the result
+    would not lint; the file is then unchanged.
+    """
+    path = Path(path)
+    lines = _current_text(path).splitlines(keepends=True)
+    if not 1 <= line <= len(lines) or lines[line - 1].split("\t")[0].strip() != old_zh:
+        raise GlossaryError("the row changed meanwhile; search again", path.name, line)
+    lines[line - 1] = format_row(term) + "\n"
+    write_checked(path, "".join(lines), glossary_paths)

@@ -16,20 +16,21 @@ so its import takes the type from an option.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import GlossaryError
 from .glossary import TYPES, Term, read_glossary_file
 from .edit import HEADER, format_row
 
-FORMATS = ("tsv", "csv", "tbx")
 SOURCE_LANG, TARGET_LANG = "zh", "en"
 PREFERRED_STATUS = "preferredTerm-admn-sts"
 DEPRECATED_STATUS = "deprecatedTerm-admn-sts"
 
 
 def format_of(path: Path, given: str | None = None) -> str:
-    """The format named by ``given`` or by the file's suffix; UsageError-like GlossaryError otherwise."""
+    """The format named by ``given`` or by the file's suffix; GlossaryError for an unknown one."""
     fmt = (given or Path(path).suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise GlossaryError(f"unknown glossary format {fmt!r} (expected {'|'.join(FORMATS)})", path)
@@ -79,8 +80,8 @@ def export_tbx(terms: list[Term]) -> bytes:
 
 
 def export_terms(terms: list[Term], fmt: str) -> bytes:
-    """The terms serialised in ``fmt`` (tsv|csv|tbx)."""
-    return {"tsv": export_tsv, "csv": export_csv, "tbx": export_tbx}[fmt](terms)
+    """The terms serialised in ``fmt`` (a name in ``FORMATS``)."""
+    return FORMATS[fmt].export(terms)
 
 
 # ---------------------------------------------------------------------------
@@ -99,11 +100,11 @@ def import_terms(path: Path, fmt: str | None = None, default_type: str = "term")
         raise GlossaryError("no such file", path) from None
     except OSError as e:
         raise GlossaryError(f"cannot read: {e.strerror or e}", path) from None
-    if fmt == "tsv":
-        return [Term(t.zh, t.en, t.type, t.status, t.variants, t.note) for t in read_glossary_file(path)]
-    if fmt == "csv":
-        return _import_csv(data, path, default_type)
-    return _import_tbx(data, path, default_type)
+    return FORMATS[fmt].read(data, path, default_type)
+
+
+def _import_tsv(data: bytes, path: Path, default_type: str) -> list[Term]:
+    return [Term(t.zh, t.en, t.type, t.status, t.variants, t.note) for t in read_glossary_file(path)]
 
 
 def _import_csv(data: bytes, path: Path, default_type: str) -> list[Term]:
@@ -148,3 +149,19 @@ def _import_tbx(data: bytes, path: Path, default_type: str) -> list[Term]:
         for zh in sources:
             terms.append(Term(zh, first.text, kind, status, variants, note))
     return terms
+
+
+@dataclass(frozen=True)
+class GlossaryFormat:
+    name: str
+    description: str
+    export: Callable[[list[Term]], bytes]
+    read: Callable[[bytes, Path, str], list[Term]]  # (bytes, path for messages, default type) -> terms
+
+
+# The registry: the CLI's --format choices come from it; a new format is two functions and one line.
+FORMATS: dict[str, GlossaryFormat] = {f.name: f for f in (
+    GlossaryFormat("tsv", "this tool's TSV (zh, en, type, status, variants, note)", export_tsv, _import_tsv),
+    GlossaryFormat("csv", "source,target CSV as DeepL reads it", export_csv, _import_csv),
+    GlossaryFormat("tbx", "TBX-Basic (ISO 30042)", export_tbx, _import_tbx),
+)}

@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+
+from ..config import GLOSSARY_DIR_ENV, shipped_glossary_dir
 from ..errors import GlossaryError
+from ..zh import words
+from ..zh.script import simplified_key
 
 COLUMNS = ("zh", "en", "type", "status", "variants", "note")
 TYPES = ("title", "person", "place", "org", "slogan", "term")
@@ -37,7 +40,7 @@ PLACE_SLOT = "{place}"
 # The national files (``national.tsv``, ``national-*.tsv``) are the fallback: any other (local)
 # file wins an equal-length tie.
 NATIONAL_STEM = "national"
-ENV_DIR = "BILINGUAL_GLOSSARY_DIR"
+LOCAL_FILE_NAME = "local.tsv"  # where new terms go when a glossary folder has only national files
 
 
 @dataclass(frozen=True)
@@ -72,13 +75,8 @@ class TermMatch:
 
 
 def default_glossary_dir() -> Path:
-    """The shipped ``glossary/`` folder, or ``$BILINGUAL_GLOSSARY_DIR`` when set."""
-    override = os.environ.get(ENV_DIR)
-    if override:
-        return Path(override)
-    import bilingual
-
-    return Path(bilingual.__file__).resolve().parent.parent / "glossary"
+    """The glossary shipped with the tool (the CLI passes ``$BILINGUAL_GLOSSARY_DIR`` in its place)."""
+    return shipped_glossary_dir()
 
 
 def render_term(term: Term, place: str | None) -> str:
@@ -106,28 +104,9 @@ def fill_place(english: str, place: str | None) -> str:
 # Normalisation: traditional -> simplified, character by character
 # ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _t2s_table() -> dict[int, str]:
-    """OpenCC's one-to-one traditional -> simplified characters as a ``str.translate`` table.
-
-    Character-level on purpose: the text's offsets must stay the text's offsets.
-    """
-    import opencc
-
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    table: dict[int, str] = {}
-    with open(path, encoding="utf-8") as f:
-        for row in f:
-            key, _, values = row.rstrip("\n").partition("\t")
-            first = values.split(" ")[0]
-            if len(key) == 1 and len(first) == 1 and key != first:
-                table[ord(key)] = first
-    return table
-
-
 def normalise_key(text: str) -> str:
     """The form glossary keys and texts are compared in: simplified, same length as ``text``."""
-    return text.translate(_t2s_table())
+    return simplified_key(text)
 
 
 # ---------------------------------------------------------------------------
@@ -231,7 +210,7 @@ def glossary_files(paths: list[Path] | None) -> list[Path]:
     if paths is None:
         folder = default_glossary_dir()
         if not folder.is_dir():
-            raise GlossaryError(f"no glossary folder here; set {ENV_DIR} or pass --glossary", folder)
+            raise GlossaryError(f"no glossary folder here; set {GLOSSARY_DIR_ENV} or pass --glossary", folder)
         paths = [folder]
     files: list[Path] = []
     for p in paths:
@@ -285,7 +264,6 @@ class Glossary:
     def automaton(self):
         """The pyahocorasick automaton over the preferred terms' keys (built on first use)."""
         if self._automaton is None:
-            import ahocorasick
 
             automaton = ahocorasick.Automaton()
             for key, term in self._by_key.items():
@@ -327,18 +305,6 @@ class Glossary:
 CHECKED_LENGTH = 2
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    """jieba, its default dictionary loaded once and quietly."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.initialize()
-    return jieba
-
-
 class WordBoundaries:
     """Whether a span of ``text`` cuts through a word of jieba's segmentation of the whole text.
 
@@ -357,8 +323,7 @@ class WordBoundaries:
         A term inside one longer word (书记 in 县委书记) does not cross; a term
         made of the end of one word and the start of the next (市长 in 城市|长远) does.
         """
-        jieba = _jieba()
-        freq = jieba.dt.FREQ
+        freq = words.frequencies()
         text = self.text
         before = text[start - 1:start + 1] if start > 0 else ""
         after = text[end - 1:end + 1] if end < len(text) else ""
@@ -366,7 +331,7 @@ class WordBoundaries:
             return False
         if self._starts is None:
             self._starts, pos = [], 0
-            for token in jieba.cut(text, HMM=False):
+            for token in words.cut(text):
                 self._starts.append(pos)
                 pos += len(token)
             self._starts.append(pos)

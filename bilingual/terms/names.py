@@ -1,9 +1,4 @@
-"""Chinese person names: romanisation and finding them in running text.
-
-Romanisation follows the usage of English-language news in China: surname
-first, given name as one word, both capitalised, no tones (刘越高 -> "Liu
-Yuegao"); compound surnames stay one word (欧阳 -> "Ouyang"); surnames read as
-surnames (单 Shan, 曾 Zeng, 解 Xie ...).
+"""Chinese person names in running text, romanised by ``bilingual.zh.pinyin.romanize_name``.
 
 A name is only looked for where the context says a name comes: right after a
 title (市长朱健), in a list after 领导 (市领导胡丘陵、谢宏), in a byline (记者 陈润),
@@ -17,37 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-COMPOUND_SURNAMES = {
-    "欧阳": "Ouyang", "司马": "Sima", "诸葛": "Zhuge", "上官": "Shangguan", "尉迟": "Yuchi", "司徒": "Situ",
-    "东方": "Dongfang", "皇甫": "Huangfu", "令狐": "Linghu", "夏侯": "Xiahou", "慕容": "Murong",
-    "公孙": "Gongsun", "长孙": "Zhangsun", "宇文": "Yuwen", "端木": "Duanmu", "独孤": "Dugu", "南宫": "Nangong",
-    "西门": "Ximen", "轩辕": "Xuanyuan", "澹台": "Tantai", "呼延": "Huyan", "百里": "Baili", "申屠": "Shentu",
-    "闻人": "Wenren", "赫连": "Helian", "万俟": "Moqi", "单于": "Chanyu", "司空": "Sikong", "太史": "Taishi",
-}
-# Characters whose reading as a surname differs from their most common reading.
-SURNAME_READINGS = {
-    "单": "Shan", "曾": "Zeng", "解": "Xie", "区": "Ou", "仇": "Qiu", "朴": "Piao", "查": "Zha", "翟": "Zhai",
-    "盖": "Ge", "缪": "Miao", "任": "Ren", "华": "Hua", "纪": "Ji", "覃": "Qin", "乐": "Yue", "尉": "Wei",
-    "种": "Chong", "繁": "Po", "员": "Yun", "秘": "Bi", "过": "Guo", "召": "Shao", "祭": "Zhai", "句": "Gou",
-    "相": "Xiang", "沈": "Shen", "石": "Shi", "柏": "Bai", "薄": "Bo", "长": "Chang", "重": "Chong",
-    "都": "Du", "藏": "Zang", "宿": "Su", "隗": "Wei", "阚": "Kan", "郇": "Huan", "折": "She", "黑": "He",
-    "朝": "Chao", "炅": "Gui", "洗": "Xian", "冼": "Xian", "哈": "Ha", "能": "Nai", "叶": "Ye", "吕": "Lyu",
-    "闵": "Min", "卢": "Lu", "于": "Yu", "余": "Yu", "俞": "Yu", "虞": "Yu",
-}
-# Common single-character surnames (the "hundred families" most frequent today).
-SINGLE_SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
-    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
-    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
-    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
-    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻"
-    "位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦"
-    "戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但"
-    "尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由傅阎萧冼揭丘邸藤"
-)
+from ..zh import words
+from ..zh.pinyin import COMPOUND_SURNAMES, SINGLE_SURNAMES, romanize_name
+from ..zh.script import is_han
+
 # Surname characters that right after a title are far more often ordinary words (和 "and", 向 "towards",
 # 于 "at", 时 "when", 常 "often"): there they start a name only if the glossary lists the person. In a
 # list after 领导 or in a byline, where only names stand, they are accepted.
@@ -85,68 +54,8 @@ class NameMatch:
 
 
 # ---------------------------------------------------------------------------
-# Romanisation
-# ---------------------------------------------------------------------------
-
-def _syllables(text: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
-
-    out = []
-    for s in lazy_pinyin(text, style=Style.NORMAL, v_to_u=False, errors=lambda chars: ["" for _ in chars]):
-        # ü is written "yu" after l and n (passport usage: Lyu, Nyu), "u" elsewhere (ju, qu, xu, yu).
-        s = s.replace("lv", "lyu").replace("nv", "nyu").replace("v", "u")
-        out.append(s)
-    return out
-
-
-def join_syllables(syllables: list[str]) -> str:
-    """Pinyin syllables as one word, with an apostrophe before a, o, e that starts a later syllable (Jian'an)."""
-    word = ""
-    for s in syllables:
-        if not s:
-            continue
-        if word and s[0] in "aoe":
-            word += "'"
-        word += s
-    return word
-
-
-def split_name(zh: str) -> tuple[str, str]:
-    """(surname, given name): a compound surname when the name starts with one and is longer than it."""
-    if len(zh) >= 3 and zh[:2] in COMPOUND_SURNAMES:
-        return zh[:2], zh[2:]
-    return zh[:1], zh[1:]
-
-
-def romanize_surname(surname: str) -> str:
-    if surname in COMPOUND_SURNAMES:
-        return COMPOUND_SURNAMES[surname]
-    if surname in SURNAME_READINGS:
-        return SURNAME_READINGS[surname]
-    return join_syllables(_syllables(surname)).capitalize()
-
-
-def romanize_name(zh: str) -> str:
-    """A Chinese person name -> "Surname Givenname": 刘越高 -> "Liu Yuegao", 欧阳修 -> "Ouyang Xiu"."""
-    zh = zh.strip()
-    if not zh:
-        return ""
-    if "·" in zh or "•" in zh:  # a transliterated name (买买提·艾力): each part one word, in the given order
-        parts = re.split(r"[·•]", zh)
-        return " ".join(join_syllables(_syllables(p)).capitalize() for p in parts if p)
-    surname, given = split_name(zh)
-    family = romanize_surname(surname)
-    given_word = join_syllables(_syllables(given)).capitalize() if given else ""
-    return f"{family} {given_word}".strip()
-
-
-# ---------------------------------------------------------------------------
 # Finding names
 # ---------------------------------------------------------------------------
-
-def is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
-
 
 def surname_at(text: str, pos: int, strict: bool = True) -> str | None:
     """The surname starting at ``pos`` (compound first), or None."""
@@ -158,22 +67,9 @@ def surname_at(text: str, pos: int, strict: bool = True) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _word_tags() -> dict[str, str]:
-    """jieba's dictionary words and their part-of-speech tags (loaded once)."""
-    import logging
-
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.posseg.dt.initialize()
-    return jieba.posseg.dt.word_tag_tab
-
-
 def is_common_word(candidate: str) -> bool:
     """Whether jieba knows ``candidate`` as a word that is not a person name (高度, 文化 ...)."""
-    tag = _word_tags().get(candidate)
+    tag = words.word_tags().get(candidate)
     return tag is not None and not tag.startswith("nr")
 
 
@@ -241,11 +137,8 @@ def _rule_name(text: str, pos: int, strict: bool, whole: bool) -> str | None:
 
 def _jieba_name(text: str, pos: int, lengths: list[int]) -> str | None:
     """jieba's reading when the follow-word rule cannot decide (朱健昨天…): its first word, if tagged a name."""
-    import jieba.posseg
-
-    _word_tags()  # jieba initialised quietly
     window = text[pos:pos + max(lengths) + 4]
-    for token in jieba.posseg.cut(window):
+    for token in words.pos_cut(window):
         if token.flag.startswith("nr") and len(token.word) in lengths and name_plausible(token.word):
             return token.word
         return None

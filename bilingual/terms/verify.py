@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..zh.pinyin import romanize_name
 from .glossary import PLACE_SLOT, Glossary, Term, fill_place, normalise_key
 
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
@@ -111,8 +112,6 @@ def _verify_apposition(result: Verification, zh: str, start: int, end: int, en: 
     rest = "".join(ch for i, ch in enumerate(zh[start:end], start) if i not in covered and ch not in _SEPARATORS)
     rest_rendered = True
     if rest:
-        from .names import romanize_name
-
         known = glossary.lookup(rest) if glossary is not None else None
         rest_rendered = is_rendered([known.en if known is not None else romanize_name(rest)], english, place)
     whole = is_rendered([en], english, place) or (rest_rendered and all(r in result.rendered for r in parts))

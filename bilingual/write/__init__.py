@@ -1,98 +1,65 @@
 """Writers: Edition -> files. A writer never translates; it only lays out what the model holds.
 
-Every writer writes through ``atomic_path`` so a crash or a kill never leaves a
-half-written file where a finished one was expected, and never destroys the
-previous version before the new one is complete.
+Every writer writes through ``bilingual.files.atomic_path`` so a crash or a kill never leaves
+a half-written file where a finished one was expected, and never destroys the previous
+version before the new one is complete.
 
-Adding a format is one module plus one line in ``WRITERS``.
+``WRITERS`` is the registry: adding a format is one module plus one line there. The CLI's
+``--format`` choices, the web page's downloads and their content types, and the batch's list
+of a page's outputs are derived from it.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-from ..errors import OutputError
+from ..config import WriteOptions
+from ..errors import UsageError
 from ..model import Edition
-
-LAYOUTS = ("side-by-side", "interleaved", "english")
-PAPERS = ("A4", "Letter")
-
-
-@dataclass
-class WriteOptions:
-    layout: str = "side-by-side"
-    paper: str = "A4"
-    cjk_font: str = "serif"  # "serif" -> Noto Serif CJK SC, "sans" -> Noto Sans CJK SC
-    highlight_flags: bool = True
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success rename it over ``path``.
-
-    The rename is atomic on POSIX, so readers see either the old file or the
-    complete new one. On any exception the temporary file is removed.
-    """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as e:
-        raise OutputError(f"cannot write here: {e.strerror or e}", path) from None
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, path)
-    except OSError as e:
-        tmp_path.unlink(missing_ok=True)
-        raise OutputError(f"cannot write: {e.strerror or e}", path) from None
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-
-
-def write_json(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
-    """The translated model as JSON (the schema in ``bilingual.model``)."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(edition.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+from .docx import write_docx
+from .document import write_json
+from .html import write_html
+from .pdf import write_pdf
+from .report import write_report
+from .tmx import write_tmx
+from .xliff import write_xliff
 
 
 @dataclass(frozen=True)
 class Writer:
     name: str  # the --format name
     suffix: str  # appended to the page stem: "<stem><suffix>"
+    content_type: str  # as served by the web page
     write: Callable[[Edition, Path, WriteOptions], Path]
+    description: str
     filename: str | None = None  # a fixed name in the page's folder instead of "<stem><suffix>"
 
 
-def _lazy(module: str, func: str) -> Callable[[Edition, Path, WriteOptions], Path]:
-    # Import heavy writers (WeasyPrint, python-docx, translate-toolkit) only when used.
-    def call(edition: Edition, path: Path, options: WriteOptions) -> Path:
-        from importlib import import_module
+WRITERS: dict[str, Writer] = {w.name: w for w in (
+    Writer("json", ".json", "application/json", write_json, "the document model"),
+    Writer("docx", ".zh-en.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           write_docx, "Word edition"),
+    Writer("pdf", ".zh-en.pdf", "application/pdf", write_pdf, "PDF edition"),
+    Writer("html", ".zh-en.html", "text/html; charset=utf-8", write_html, "HTML edition"),
+    Writer("tmx", ".tmx", "application/x-tmx+xml", write_tmx, "TMX 1.4b translation memory"),
+    Writer("xliff", ".xlf", "application/xliff+xml", write_xliff, "XLIFF 1.2 for review"),
+    Writer("report", ".report.json", "application/json", write_report, "quality report",
+           filename="report.json"),
+)}
+DEFAULT_FORMATS: tuple[str, ...] = tuple(WRITERS)
 
-        return getattr(import_module(f"{__name__}.{module}"), func)(edition, path, options)
 
-    return call
-
-
-WRITERS: dict[str, Writer] = {
-    "json": Writer("json", ".json", write_json),
-    "docx": Writer("docx", ".zh-en.docx", _lazy("docx", "write_docx")),
-    "pdf": Writer("pdf", ".zh-en.pdf", _lazy("pdf", "write_pdf")),
-    "html": Writer("html", ".zh-en.html", _lazy("html", "write_html")),
-    "tmx": Writer("tmx", ".tmx", _lazy("tmx", "write_tmx")),
-    "xliff": Writer("xliff", ".xlf", _lazy("xliff", "write_xliff")),
-    "report": Writer("report", ".report.json", _lazy("report", "write_report"), filename="report.json"),
-}
+def parse_formats(value: str | None) -> tuple[str, ...]:
+    """``"pdf,docx"`` -> ("pdf", "docx"); None or empty -> every format; UsageError for an unknown one."""
+    if value is None:
+        return DEFAULT_FORMATS
+    formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format {unknown[0] if unknown else value!r}; choose from {', '.join(WRITERS)}")
+    return formats
 
 
 def output_path(out_dir: Path, stem: str, fmt: str) -> Path:
@@ -101,10 +68,10 @@ def output_path(out_dir: Path, stem: str, fmt: str) -> Path:
     return Path(out_dir) / stem / (writer.filename or f"{stem}{writer.suffix}")
 
 
-def write_xml(tree, path: Path) -> Path:
-    """Write an lxml tree or element as UTF-8 XML with a declaration, atomically; returns ``path``."""
-    from lxml import etree
-
-    with atomic_path(Path(path)) as tmp:
-        tmp.write_bytes(etree.tostring(tree, encoding="UTF-8", xml_declaration=True, pretty_print=True))
-    return Path(path)
+def content_type(path: Path) -> str:
+    """The Content-Type of an edition file, by its name; ``application/octet-stream`` when unknown."""
+    name = Path(path).name
+    for writer in WRITERS.values():
+        if name == writer.filename or (writer.filename is None and name.endswith(writer.suffix)):
+            return writer.content_type
+    return "application/octet-stream"

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import __version__
+from ..config import WriteOptions
+from ..files import atomic_path
 from ..model import Article, Edition, Segment
-from . import WriteOptions, atomic_path
-from .html import CJK_FONTS, check_options, edition_title, engine_note, signature_line
+from .common import CJK_FONTS, check_options, edition_title, engine_note, signature_line
 
 ENGLISH_FONT = "DejaVu Serif"
 # Page width and height in cm, by paper.
@@ -240,8 +242,6 @@ class _DocxBuilder:
                 self._add_en(en_par, seg)
 
     def _fill_core_properties(self) -> None:
-        from .. import __version__
-
         props = self.doc.core_properties
         props.title = edition_title(self.edition)
         props.author = "bilingual"

@@ -11,34 +11,20 @@ from __future__ import annotations
 from datetime import date as _date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from .. import __version__
+from ..config import WriteOptions
+from ..files import write_text_atomic
 from ..model import Edition, Segment
-from . import LAYOUTS, PAPERS, WriteOptions, atomic_path
-
-if TYPE_CHECKING:
-    from markupsafe import Markup
+from .common import CJK_FONTS, ENGLISH_FONTS, check_options, edition_title, engine_note, signature_line
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-CJK_FONTS = {"serif": "Noto Serif CJK SC", "sans": "Noto Sans CJK SC"}
-# DejaVu Serif ships with fontconfig on Debian (fonts-dejavu-core); Noto Serif where installed.
-ENGLISH_FONTS = ("Noto Serif", "DejaVu Serif")
-
-# What a reader should be told about each engine, in the footer and colophon.
-ENGINE_NOTES = {
-    "gloss": "Dictionary gloss \u2014 not a translation",
-    "argos": "Machine translation (Argos Translate) \u2014 unreviewed",
-    "xliff": "Post-edited translation",
-    "align": "Existing translation, aligned sentence by sentence",
-}
-
-
 @lru_cache(maxsize=1)
 def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
     # autoescape for every template: the page text is never trusted markup.
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -49,8 +35,6 @@ def _environment():
 def css_string(text: str) -> Markup:
     """``text`` as a quoted CSS string, safe inside <style>: quotes, backslashes, newlines and ``<``
     are escaped as CSS hex escapes, so page text can neither end the string nor the style element."""
-    from markupsafe import Markup
-
     out = []
     for ch in str(text):
         if ch in '"\\<>&' or ord(ch) < 0x20 or ch == "\x7f":
@@ -58,37 +42,6 @@ def css_string(text: str) -> Markup:
         else:
             out.append(ch)
     return Markup('"' + "".join(out) + '"')
-
-
-def engine_note(edition: Edition) -> str:
-    """One line saying what produced the English, e.g. 'Dictionary gloss — not a translation'."""
-    engines = sorted({s.engine for s in edition.segments() if s.engine})
-    if not engines and edition.signature:
-        engines = [str(edition.signature.get("engine"))] if edition.signature.get("engine") else []
-    if not engines:
-        return "Not translated"
-    notes = [ENGINE_NOTES.get(e.split(":")[0], f"Machine translation ({e})") for e in engines]
-    return "; ".join(dict.fromkeys(notes))
-
-
-def signature_line(edition: Edition) -> str:
-    """The reproducibility stamp for the colophon: engine (model and version), glossary, tool."""
-    sig = edition.signature or {}
-    parts = []
-    if sig.get("engine"):
-        model = " ".join(str(sig[k]) for k in ("model", "version") if sig.get(k))
-        parts.append(f"engine {sig['engine']}" + (f" ({model})" if model else ""))
-    if sig.get("glossary"):
-        parts.append(f"glossary {sig['glossary']}")
-    tool = str(sig.get("tool") or __version__)
-    parts.append(tool if tool.startswith("bilingual") else f"bilingual {tool}")
-    return " \u00b7 ".join(parts)
-
-
-def edition_title(edition: Edition) -> str:
-    """The document title: paper and date when known, else the source file's stem."""
-    bits = [b for b in (edition.paper, edition.date) if b]
-    return " ".join(bits) if bits else edition.stem
 
 
 RUNNING_TITLE_CHARS = 60  # one line of 8pt italic beside the paper and date
@@ -154,17 +107,6 @@ def edition_view(edition: Edition, options: WriteOptions, articles: range | None
     }
 
 
-def check_options(options: WriteOptions) -> None:
-    from ..errors import UsageError
-
-    if options.layout not in LAYOUTS:
-        raise UsageError(f"unknown layout {options.layout!r}; choose from {', '.join(LAYOUTS)}")
-    if options.paper not in PAPERS:
-        raise UsageError(f"unknown paper size {options.paper!r}; choose from {', '.join(PAPERS)}")
-    if options.cjk_font not in CJK_FONTS:
-        raise UsageError(f"unknown Chinese font {options.cjk_font!r}; choose from {', '.join(CJK_FONTS)}")
-
-
 # Page margins of the PDF (top right bottom left). bilingual.write.pdf_parts stamps the page numbers
 # in the bottom margin, right-aligned on the text block, so it reads them from here.
 PAGE_MARGINS_MM = (20, 16, 20, 16)
@@ -198,7 +140,4 @@ def render_html(edition: Edition, options: WriteOptions | None = None, for_print
 
 def write_html(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
     """Write the HTML edition (one self-contained file) to ``path``; returns ``path``."""
-    html = render_html(edition, options, for_print=False)
-    with atomic_path(Path(path)) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-    return Path(path)
+    return write_text_atomic(path, render_html(edition, options, for_print=False))

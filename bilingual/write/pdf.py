@@ -17,8 +17,11 @@ from urllib.parse import unquote, urlparse
 
 from ..errors import OutputError
 from ..model import Edition
-from . import WriteOptions, atomic_path
-from .html import TEMPLATES_DIR, edition_title, render_html
+from ..config import WriteOptions
+from ..files import atomic_path
+from . import pdf_parts
+from .common import ENGLISH_FONTS, edition_title
+from .html import PAGE_MARGINS_MM, TEMPLATES_DIR, render_html
 
 
 def _local_fetcher():
@@ -47,8 +50,6 @@ def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> b
     A long edition is rendered in parts on several processes and joined (``pdf_parts``); every
     edition gets its "Page N of M" stamped after the join, so one path serves short and long ones.
     """
-    from . import pdf_parts
-    from .html import ENGLISH_FONTS, PAGE_MARGINS_MM
 
     options = options or WriteOptions()
     parts = pdf_parts.plan_parts(edition, options.layout)
@@ -57,7 +58,7 @@ def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> b
     htmls = [render_html(edition, options, for_print=True, articles=articles, first=i == 0,
                          last=i == len(parts) - 1) for i, articles in enumerate(parts)]
     try:
-        bodies = pdf_parts.render_all(htmls, render_part)
+        bodies = pdf_parts.render_all(htmls, render_part, options.pdf_jobs)
         joined = pdf_parts.join_parts(bodies)
         pdf_parts.stamp_page_numbers(joined, ENGLISH_FONTS, PAGE_MARGINS_MM)
         return pdf_parts.save(joined)

@@ -23,7 +23,6 @@ import hashlib
 import io
 import math
 import multiprocessing
-import os
 import subprocess
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -35,7 +34,7 @@ from typing import Callable, Sequence
 
 from ..errors import OutputError
 from ..model import Edition
-from . import WriteOptions
+from ..config import usable_cpus
 
 PART_PAGES = 50  # an edition is cut into parts of about this many pages ...
 MIN_PARTED_PAGES = 75  # ... once it is estimated at this many pages or more
@@ -89,24 +88,13 @@ def plan_parts(edition: Edition, layout: str = "side-by-side") -> list[range]:
     return [range(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def render_jobs() -> int:
-    """How many processes render parts: ``BILINGUAL_PDF_JOBS`` if set, else the cores this process may use."""
-    value = os.environ.get("BILINGUAL_PDF_JOBS", "").strip()
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def render_all(htmls: list[str], render_one: Callable[[str], bytes]) -> list[bytes]:
+def render_all(htmls: list[str], render_one: Callable[[str], bytes], jobs: int | None = None) -> list[bytes]:
     """``render_one`` over the parts' HTML: in this process for one part or one job, else on a process pool.
 
     A single-threaded process forks its workers (they start warm, with WeasyPrint and the fonts loaded);
     a threaded one (the web server) uses a fork server, since forking a threaded process can deadlock.
     """
-    jobs = min(render_jobs(), len(htmls))
+    jobs = min(jobs or usable_cpus(), len(htmls))
     if jobs <= 1:
         return [render_one(h) for h in htmls]
     method = "fork" if threading.active_count() == 1 else "forkserver"

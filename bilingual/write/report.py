@@ -8,20 +8,18 @@ signature that makes the run reproducible.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
-from ..model import Edition
-from . import WriteOptions, atomic_path
+from ..config import WriteOptions
+from ..files import write_json_atomic
+from ..model import FLAGS, Edition
 
 REPORT_VERSION = 1
 
 
 def build_report(edition: Edition) -> dict:
     """The report as a JSON-ready dict (see ``write_report``)."""
-    from ..stages.quality import FLAGS
-
     segments = list(edition.segments())
     flag_counts = Counter(f for s in segments for f in s.flags)
     term_statuses = Counter(h.status for s in segments for h in s.terms)
@@ -37,7 +35,7 @@ def build_report(edition: Edition) -> dict:
     return {
         "report": REPORT_VERSION,
         "source": edition.source,
-        "signature": edition.signature,
+        "signature": edition.signature.to_dict() if edition.signature is not None else None,
         "segments": len(segments),
         "translated": sum(1 for s in segments if s.en),
         "flags": {f: flag_counts.get(f, 0) for f in FLAGS} | {f: n for f, n in flag_counts.items() if f not in FLAGS},
@@ -58,18 +56,15 @@ def write_report(edition: Edition, path: Path, options: WriteOptions | None = No
     ``terms_missed`` (term, English, segments), ``names``, ``warnings``,
     ``flagged`` (each flagged segment with its Chinese and English).
     """
-    with atomic_path(Path(path)) as tmp:
-        tmp.write_text(json.dumps(build_report(edition), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return Path(path)
+    return write_json_atomic(path, build_report(edition))
 
 
 def summarize_report(edition: Edition, max_lines: int = 5) -> str:
     """A few lines for a person: segments, flags, missed terms, names, signature."""
     report = build_report(edition)
-    sig = report["signature"] or {}
+    sig = edition.signature
     lines = [f"{edition.stem}: {report['segments']} segments, {report['segments_flagged']} flagged"
-             + (f" ({sig.get('engine')} {sig.get('model', '')} {sig.get('version', '')})".replace("  ", " ")
-                if sig else "")]
+             + (f" ({' '.join(p for p in (sig.engine, sig.model_id) if p)})" if sig is not None else "")]
     counts = ", ".join(f"{flag} {n}" for flag, n in report["flags"].items() if n)
     if counts:
         lines.append(f"  flags: {counts}")

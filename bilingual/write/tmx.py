@@ -12,9 +12,13 @@ import re
 import time
 from pathlib import Path
 
+from lxml import etree
+
 from .. import __version__
+from ..config import WriteOptions
+from ..files import write_xml
 from ..model import Edition
-from . import WriteOptions, write_xml
+from ..signature import Signature
 
 SOURCE_LANG = "zh-CN"
 TARGET_LANG = "en"
@@ -38,17 +42,13 @@ def creation_date() -> str:
 
 def signature_props(edition: Edition) -> dict[str, str]:
     """The edition's signature as flat x- properties (engine, model, glossary, tool, source)."""
-    sig = dict(edition.signature or {})
-    sig.setdefault("tool", __version__)
-    props = {f"x-{k}": str(v) for k, v in sig.items() if v not in (None, "")}
+    props = (edition.signature or Signature()).props()
     props["x-source"] = edition.stem
     return props
 
 
 def build_tmx(edition: Edition):
     """The edition as a TMX 1.4b lxml element tree."""
-    from lxml import etree
-
     root = etree.Element("tmx", version="1.4")
     header = etree.SubElement(root, "header", {
         "creationtool": "bilingual",
@@ -86,3 +86,23 @@ def build_tmx(edition: Edition):
 def write_tmx(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
     """Write the edition's sentence pairs as TMX 1.4b to ``path``; returns ``path``."""
     return write_xml(build_tmx(edition), path)
+
+
+def write_memory_tmx(entries, path: Path) -> int:
+    """Write translation-memory entries (``bilingual.memory.MemoryEntry``) as TMX 1.4b; returns the count."""
+    tmx = etree.Element("tmx", version="1.4")
+    etree.SubElement(tmx, "header", creationtool="bilingual", creationtoolversion=__version__,
+                     segtype="sentence", adminlang="en", srclang=SOURCE_LANG, datatype="plaintext",
+                     **{"o-tmf": "bilingual-tm"})
+    body = etree.SubElement(tmx, "body")
+    count = 0
+    for entry in entries:
+        tu = etree.SubElement(body, "tu")
+        for prop, value in (("x-engine", entry.engine), ("x-model", entry.model), ("x-glossary", entry.glossary)):
+            etree.SubElement(tu, "prop", type=prop).text = xml_text(value)
+        for lang, text in ((SOURCE_LANG, entry.source), (TARGET_LANG, entry.en)):
+            tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+            etree.SubElement(tuv, "seg").text = xml_text(text)
+        count += 1
+    write_xml(tmx, path)
+    return count

@@ -1,25 +1,17 @@
-"""`bilingual glossary ...` through the real console script, on files in a temporary folder."""
+"""`bilingual glossary ...`, in-process, on files in a temporary folder."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BILINGUAL = Path(sys.executable).parent / "bilingual"
-SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+from helpers import ROOT, SEED, run_in_process
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env.pop("BILINGUAL_GLOSSARY_DIR", None)
-    return subprocess.run([str(BILINGUAL), "glossary", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, timeout=120)
+def run(*args: str, cwd: Path | None = None):
+    return run_in_process("glossary", *args, cwd=cwd, environ={"BILINGUAL_GLOSSARY_DIR": ""})
 
 
 @pytest.fixture()

@@ -1,14 +1,13 @@
-"""`bilingual model`, `bilingual tm` and `bilingual translate-text` through the real console script."""
+"""`bilingual model`, `bilingual tm` and `bilingual translate-text`, in-process (one test runs the console script)."""
 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-BILINGUAL = Path(sys.executable).parent / "bilingual"
+from helpers import CONSOLE_SCRIPT, run_in_process
 ENGINE_FIXTURES = Path(__file__).resolve().parents[1] / "engines" / "conftest.py"
 
 
@@ -32,10 +31,9 @@ def wrong_language_package_file(tmp_path_factory) -> Path:
     return _package_builder()(tmp_path_factory.mktemp("cli-wrong"), from_code="en", to_code="de")
 
 
-def run_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path, stdin: str | None = None):
     # The environment (XDG dirs, ARGOS_PACKAGES_DIR per test) is inherited from tests/conftest.py.
-    return subprocess.run([str(BILINGUAL), *args], cwd=cwd, capture_output=True, text=True, input=stdin,
-                          timeout=300)
+    return run_in_process(*args, cwd=cwd, stdin=stdin)
 
 
 def test_model_install_list_remove(tiny_package_file, tmp_path):
@@ -110,10 +108,11 @@ def test_translate_text_argos_without_model_is_a_clear_error(tmp_path):
 
 
 def test_translate_text_rejects_non_utf8_input_in_one_line(tmp_path):
-    result = subprocess.run([str(BILINGUAL), "translate-text", "--engine", "gloss"], cwd=tmp_path,
+    # The real console script: stdin bytes as a shell pipes them.
+    result = subprocess.run([str(CONSOLE_SCRIPT), "translate-text", "--engine", "gloss"], cwd=tmp_path,
                             capture_output=True, input="他说\n".encode("gb18030"), timeout=300)
     assert result.returncode == 1
-    assert result.stderr.decode() == "bilingual: error: <stdin>: not UTF-8 text (byte 0)\n"
+    assert result.stderr.decode() == "bilingual: error: <stdin>:1: not valid UTF-8 (text, byte 0)\n"
 
 
 def test_translate_text_with_gloss_applies_glossary_and_names(tmp_path):

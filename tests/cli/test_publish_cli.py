@@ -1,10 +1,8 @@
-"""`bilingual align` and `bilingual import-xliff` through the real console script, in a temporary folder."""
+"""`bilingual align` and `bilingual import-xliff`, in-process, in a temporary folder."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,15 +10,17 @@ from lxml import etree
 from translate.storage.tmx import tmxfile
 
 from bilingual.model import Article, Edition, Paragraph, Segment
-from bilingual.pipeline import Config, write_edition
+from bilingual.config import Config
+from bilingual.pipeline import Pipeline
+from bilingual.signature import Signature
+from helpers import run_in_process
 
-BILINGUAL = Path(sys.executable).parent / "bilingual"
 DATA = Path(__file__).resolve().parent.parent / "stages" / "data"
 XLIFF_NS = "{urn:oasis:names:tc:xliff:document:1.2}"
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BILINGUAL), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+def run_cli(*args: str, cwd: Path):
+    return run_in_process(*args, cwd=cwd)
 
 
 def small_edition() -> Edition:
@@ -31,7 +31,7 @@ def small_edition() -> Edition:
                                                 en="City government hold executive meeting", engine="gloss"),
                       paragraphs=[Paragraph(id="a1-p1", segments=segs)])
     return Edition(source="seeds/page.txt", encoding="utf-8", articles=[article], paper="衡阳晚报",
-                   date="2023-08-19", signature={"engine": "gloss", "model": "cedict-1", "glossary": "g42"})
+                   date="2023-08-19", signature=Signature(engine="gloss", model="cedict-1", glossary="g42"))
 
 
 def test_align_writes_tmx_and_a_bilingual_edition(tmp_path):
@@ -67,7 +67,7 @@ def test_align_missing_english_is_one_line_error_and_writes_nothing(tmp_path):
 def exported(tmp_path):
     """An edition written as JSON and XLIFF, as `bilingual translate --format json,xliff` would."""
     edition = small_edition()
-    write_edition(edition, Config(out_dir=tmp_path / "output", formats=("xliff", "json")))
+    Pipeline(Config(out_dir=tmp_path / "output", formats=("xliff", "json"))).write(edition)
     return tmp_path / "output" / "page" / "page.xlf"
 
 

@@ -1,24 +1,20 @@
-"""`bilingual translate` through the real console script: exit codes, failures isolated, resume, --force, --jobs."""
+"""`bilingual translate`, in-process (the --jobs test runs the console script): exit codes, failures isolated,
+resume, --force, --jobs."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BILINGUAL = ROOT / ".venv" / "bin" / "bilingual"
-SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+from helpers import SEED, run_console_script, run_in_process
+
 FAST = ["--engine", "gloss", "--format", "json,html", "--no-cache"]
 
 
-def run(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BILINGUAL), *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120,
-                          env={**os.environ, "COLUMNS": "200"})
+def run(*args, cwd=None):
+    return run_in_process(*args, cwd=cwd, environ={"COLUMNS": "200"})
 
 
 def test_help_documents_exit_codes_and_options():
@@ -82,7 +78,7 @@ def test_jobs_translates_pages_in_worker_processes(tmp_path):
     for name in ("a", "b", "c"):
         shutil.copy(SEED, pages / f"{name}.txt")
     out = tmp_path / "out"
-    r = run("translate", str(pages / "*.txt"), "--out", out, *FAST, "--jobs", "2")
+    r = run_console_script("translate", str(pages / "*.txt"), "--out", out, *FAST, "--jobs", "2")
     assert r.returncode == 0, r.stderr
     for name in ("a", "b", "c"):
         data = json.loads((out / name / f"{name}.json").read_text(encoding="utf-8"))

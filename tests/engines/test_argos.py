@@ -9,12 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from bilingual.config import Config, WriteOptions
 from bilingual.engines import load_engine
 from bilingual.engines.argos import ArgosEngine, choose_placeholder_form, find_zh_en_package
 from bilingual.engines.packages import install_package, list_packages, packages_dir, remove_package, validate_package
 from bilingual.errors import ModelError
+from bilingual.memory import open_memory
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
+from bilingual.pipeline import Pipeline
+from bilingual.signature import Signature
+from bilingual.stages.quality import flag_quality
 from bilingual.stages.translate import protect, translate_edition
+from bilingual.write import WRITERS, output_path
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "hengyang-evening-news-2023-08-19.txt"
 
@@ -61,7 +67,7 @@ def test_load_engine_argos_without_a_package_is_a_clear_error(tmp_path):
 def test_load_engine_picks_argos_when_installed(installed_tiny_package):
     engine = load_engine("auto", installed_tiny_package)
     assert engine.name == "argos"
-    assert engine.signature() == {"engine": "argos", "model": "translate-zh_en-0.1-test", "version": "0.1-test"}
+    assert engine.signature() == Signature(engine="argos", model="translate-zh_en-0.1-test", version="0.1-test")
 
 
 def test_placeholder_form_round_trips_through_the_sentencepiece_vocabulary(engine):
@@ -214,17 +220,12 @@ def test_remove_package(installed_tiny_package):
 
 def test_seed_page_read_translated_flagged_and_reported(engine, tmp_path, seed_path):
     """The real reader and segmenter, then our stages and the report writer, with sockets blocked."""
-    from bilingual.memory import open_memory
-    from bilingual.pipeline import Config, read_edition
-    from bilingual.stages.quality import flag_quality
-    from bilingual.write import WRITERS, WriteOptions, output_path
-
-    edition = read_edition(seed_path, Config())
+    edition = Pipeline(Config()).read(seed_path)
     with open_memory(tmp_path) as memory:
         flag_quality(translate_edition(edition, engine, memory=memory))
     segments = list(edition.segments())
     assert len(edition.articles) == 4 and all(s.en is not None and s.engine == "argos" for s in segments)
-    assert edition.signature["engine"] == "argos" and edition.signature["version"] == "0.1-test"
+    assert edition.signature.engine == "argos" and edition.signature.version == "0.1-test"
     path = WRITERS["report"].write(edition, output_path(tmp_path / "out", edition.stem, "report"), WriteOptions())
     report = json.loads(path.read_text(encoding="utf-8"))
     assert report["segments"] == len(segments) and report["translated"] > 0
@@ -232,22 +233,18 @@ def test_seed_page_read_translated_flagged_and_reported(engine, tmp_path, seed_p
 
 
 def test_whole_pipeline_on_the_seed_with_the_glossary(installed_tiny_package, tmp_path, seed_path):
-    """translate_file end to end (terms, TM, quality) once the glossary stage is present."""
-    pytest.importorskip("bilingual.stages.terms", reason="glossary stage not merged yet")
-    pytest.importorskip("bilingual.terms.glossary", reason="glossary not merged yet")
-    from bilingual.pipeline import Config, translate_file
-    from bilingual.terms.glossary import load_glossary
-
+    """The pipeline end to end (terms, TM, quality) with the neural engine and the shipped glossary."""
     config = Config(out_dir=tmp_path / "out", engine="argos", formats=("json", "report"),
                     data_dir=installed_tiny_package)
     engine = ArgosEngine(find_zh_en_package(installed_tiny_package), decoding_options={"max_decoding_length": 24})
-    glossary = load_glossary(None)
-    edition, written = translate_file(seed_path, engine, glossary, config)
+    pipeline = Pipeline(config, engine=engine)
+    edition = pipeline.translate(pipeline.read(seed_path))
+    written = pipeline.write(edition)
     first = engine.sentences_decoded
     assert first > 0 and {p.suffix for p in written} == {".json"}
     hits = [h for s in edition.segments() for h in s.terms]
     assert hits and all(h.status in ("enforced", "verified", "repaired", "missed") for h in hits)
-    again, _ = translate_file(seed_path, engine, glossary, config)
+    again = pipeline.translate(pipeline.read(seed_path))
     assert engine.sentences_decoded == first  # unchanged page: the TM answers everything
     assert [s.en for s in again.segments()] == [s.en for s in edition.segments()]
 

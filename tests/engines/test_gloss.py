@@ -12,10 +12,15 @@ from hypothesis import strategies as st
 
 from bilingual.engines import load_engine
 from bilingual.engines.base import Engine, Hypothesis
-from bilingual.engines.gloss import (CJK_CHAR, Cedict, GlossEngine, cedict_path, chinese_numeral_value,
-                                     clean_sense, load_overrides, scaled_number, shared_cedict)
+from bilingual.config import Config
+from bilingual.engines.gloss import GlossEngine
+from bilingual.engines.gloss.cedict import Cedict, cedict_path, clean_sense, shared_cedict
+from bilingual.engines.gloss.lexicon import load_overrides
 from bilingual.errors import ModelError
+from bilingual.pipeline import Pipeline
 from bilingual.stages.translate import placeholder_pattern
+from bilingual.zh.numerals import chinese_numeral_value, scaled_number
+from bilingual.zh.script import CJK as CJK_CHAR
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "hengyang-evening-news-2023-08-19.txt"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
@@ -46,10 +51,10 @@ def test_engine_protocol_name_and_signature(engine):
     assert isinstance(engine, Engine)
     assert engine.name == "gloss"
     signature = engine.signature()
-    assert signature["engine"] == "gloss"
-    assert "CC-CEDICT 2020-12-21" in signature["model"] and "jieba" in signature["model"]
-    assert "gloss" in signature["model"]
-    assert signature["version"]
+    assert signature.engine == "gloss"
+    assert "CC-CEDICT 2020-12-21" in signature.model and "jieba" in signature.model
+    assert "gloss" in signature.model
+    assert signature.version
 
 
 def test_load_engine_gives_the_gloss_engine():
@@ -245,15 +250,13 @@ def test_person_names_are_romanised_surname_first(engine):
     assert out.startswith("Yu Xinfan, Yin Peiguo ")
 
 
-def test_names_revealed_by_context_stay_whole(engine):
-    # jieba alone: 罗文|鹏 and 胡|丘陵 ("hills"); a byline and a list of leaders say these are names
-    assert engine.gloss("（全媒体记者 罗文鹏）") == "(All-media reporter Luo Wenpeng)"
-    assert engine.gloss("市领导胡丘陵、谢宏参加会见。").startswith("City leaders Hu Qiuling, Xie Hong attended")
-
-
-def test_private_use_marker_in_input_is_not_taken_for_a_name(engine):
-    out = engine.gloss("\ue0000\ue001记者 罗文鹏")
-    assert "Luo" in out and not CJK_CHAR.search(out)
+def test_names_revealed_by_context_stay_whole(engine, tmp_path):
+    # jieba alone: 罗文|鹏 and 胡|丘陵 ("hills"); the terms stage reads a byline and a list of leaders as
+    # names and hands them to the engine as placeholders, so the gloss keeps them whole.
+    pipeline = Pipeline(Config(out_dir=tmp_path, engine="gloss", use_memory=False), engine=engine)
+    byline, leaders = pipeline.translate_lines(["（全媒体记者 罗文鹏）", "市领导胡丘陵、谢宏参加会见。"])
+    assert byline == "(All-media reporter Luo Wenpeng)"
+    assert leaders.startswith("Municipal leaders Hu Qiuling, Xie Hong attended")
 
 
 def test_phrases_jieba_calls_names_are_not_romanised(engine):
@@ -396,7 +399,7 @@ def test_translate_stage_restores_every_term_once(engine):
     assert [h.status for h in body.terms] == ["enforced"] * 4
     assert headline.en == "Liu Yuegao went to Shanshan County"
     assert "missed-term" not in body.flags and not CJK_CHAR.search(body.en)
-    assert edition.signature["engine"] == "gloss"
+    assert edition.signature.engine == "gloss"
 
 
 @pytest.mark.parametrize("zh,en", [

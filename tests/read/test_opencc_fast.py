@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bilingual.read.opencc_fast import FastOpenCC
+from bilingual.zh.opencc_fast import FastOpenCC
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "hengyang-evening-news-2023-08-19.txt"
 TRADITIONAL = ("臺灣的軟體與資料庫，計程車。香港嘅樓價回落咗三成。乾隆皇帝在乾燥的天氣裡寫了一首詩。"

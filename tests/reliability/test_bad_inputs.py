@@ -3,7 +3,6 @@ and nothing written earlier lost."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil

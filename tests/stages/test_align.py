@@ -113,4 +113,4 @@ def test_aligned_edition_keeps_structure_and_flags(pair):
     assert body[2].en is None and body[2].engine is None
     assert body[3].zh == zh[6] + zh[7] and body[3].id == zh_edition.articles[0].paragraphs[1].segments[2].id
     assert "".join(s.zh for s in edition.segments()) == "".join(zh)
-    assert edition.signature["engine"] == "align" and edition.signature["english"] == "night-tour.en.txt"
+    assert edition.signature.engine == "align" and edition.signature.extra["english"] == "night-tour.en.txt"

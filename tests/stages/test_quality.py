@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bilingual.signature import Signature
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
 from bilingual.stages.quality import (count_flags, flag_quality, flag_segment, has_repetition, numbers_match,
                                       source_numbers)
@@ -101,13 +102,14 @@ def test_flag_quality_over_an_edition_and_counts():
 def test_report_json_and_summary(tmp_path):
     import json
 
-    from bilingual.write import WRITERS, WriteOptions, output_path
+    from bilingual.config import WriteOptions
+    from bilingual.write import WRITERS, output_path
     from bilingual.write.report import summarize_report
 
     missed = TermHit("刘越高", "Liu Yuegao", "person", 0, 3, status="missed", source="pinyin")
     segs = [Segment(id="a", zh="刘越高说", en="Liu said", terms=[missed], line=4),
             Segment(id="b", zh=GOOD_ZH, en=GOOD_EN, line=5)]
-    ed = Edition(source="page.txt", encoding="utf-8", signature={"engine": "argos", "model": "m", "version": "1"},
+    ed = Edition(source="page.txt", encoding="utf-8", signature=Signature(engine="argos", model="m", version="1"),
                  names=[{"zh": "刘越高", "en": "Liu Yuegao"}],
                  articles=[Article(id="a1", headline=Segment(id="h", zh="标题", en="Title"),
                                    paragraphs=[Paragraph(id="p", segments=segs)])])

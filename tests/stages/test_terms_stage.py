@@ -89,12 +89,13 @@ def test_subject_position_rules():
 def test_rules_find_every_person_of_the_seed_without_the_person_glossary():
     from pathlib import Path
 
-    from bilingual.pipeline import Config, read_edition
+    from bilingual.config import Config
+    from bilingual.pipeline import Pipeline
     from bilingual.terms.glossary import Glossary
 
     no_persons = Glossary([t for t in G.terms if t.type != "person"])
     seed = Path(__file__).resolve().parents[2] / "seeds" / "hengyang-evening-news-2023-08-19.txt"
-    e = find_terms(read_edition(seed, Config()), no_persons)
+    e = find_terms(Pipeline(Config()).read(seed), no_persons)
     found = {n["zh"]: n["en"] for n in e.names}
     expected = {t.zh: t.en for t in G.terms if t.type == "person" and t.file == "glossary/hengyang.tsv"
                 and t.status == "preferred"}

@@ -6,6 +6,7 @@ import pytest
 
 from bilingual.engines.base import Hypothesis
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
+from bilingual.signature import Signature
 from bilingual.stages.translate import placeholder_pattern, protect, restore, translate_edition
 
 SECRETARY = ("市委书记", "Secretary of the Municipal Party Committee")
@@ -29,8 +30,8 @@ class ScriptedEngine:
         self.terms = dict(terms)
         self.calls: list[list[str]] = []
 
-    def signature(self) -> dict:
-        return {"engine": self.name, "model": "scripted", "version": "1"}
+    def signature(self) -> Signature:
+        return Signature(engine=self.name, model="scripted", version="1")
 
     def placeholder(self, index: int) -> str:
         return f"ZX{index}"
@@ -123,7 +124,7 @@ def test_clean_run_enforces_both_terms():
     assert seg.en == "Secretary of the Municipal Party Committee Liu Yuegao led a delegation to Shanshan ."
     assert statuses(seg) == {"市委书记": "enforced", "刘越高": "enforced"}
     assert seg.flags == [] and seg.engine == "scripted" and seg.score == -0.4
-    assert ed.signature["engine"] == "scripted" and ed.signature["tool"].startswith("bilingual")
+    assert ed.signature.engine == "scripted" and ed.signature.tool
 
 
 @pytest.mark.parametrize("mode", ["dropped", "doubled", "translated"])
@@ -325,8 +326,7 @@ def test_remembered_english_is_verified_again(tmp_path):
 
 
 def test_a_term_restored_at_sentence_start_is_capitalised():
-    from bilingual.engines.base import Hypothesis
-    from bilingual.model import Segment, TermHit
+    from bilingual.model import TermHit
     from bilingual.stages.translate import restore
 
     class Engine:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bilingual.cli.environment import Environment
 from bilingual.errors import GlossaryError
 from bilingual.terms.glossary import Glossary, Term, fill_place, load_glossary, render_term
 
@@ -91,7 +92,7 @@ def test_malformed_rows_raise_naming_file_and_line(tmp_path, row, message):
     path = write(tmp_path / "bad.tsv", "# a comment\n书记\tSecretary\ttitle\t\t\t\n" + row)
     with pytest.raises(GlossaryError) as e:
         load_glossary([path])
-    assert f"bad.tsv:4: " in str(e.value)
+    assert "bad.tsv:4: " in str(e.value)
     assert message in str(e.value)
 
 
@@ -112,11 +113,12 @@ def test_version_changes_when_a_file_changes(tmp_path):
     assert load_glossary([path]).version != v1
 
 
-def test_env_var_overrides_the_shipped_folder(tmp_path, monkeypatch):
+def test_env_var_overrides_the_shipped_folder(tmp_path):
     write(tmp_path / "only.tsv", "湘江\tXiangjiang River\tplace\t\t\t\n")
-    monkeypatch.setenv("BILINGUAL_GLOSSARY_DIR", str(tmp_path))
-    g = load_glossary()
+    env = Environment(environ={"BILINGUAL_GLOSSARY_DIR": str(tmp_path)})
+    g = load_glossary(env.glossary_paths(None))
     assert [t.zh for t in g.terms] == ["湘江"]
+    assert env.glossary_paths([Path("given")]) == [Path("given")]  # --glossary wins over the variable
 
 
 def test_variants_are_split_on_bars(tmp_path):
@@ -136,7 +138,7 @@ def test_short_terms_are_not_matched_across_word_boundaries():
     assert [m.term.en for m in g.match("副行长张伟")] == ["President"]
 
 
-def test_missing_shipped_folder_says_how_to_point_elsewhere(tmp_path, monkeypatch):
-    monkeypatch.setenv("BILINGUAL_GLOSSARY_DIR", str(tmp_path / "nowhere"))
-    with pytest.raises(GlossaryError, match="BILINGUAL_GLOSSARY_DIR"):
-        load_glossary()
+def test_missing_glossary_folder_is_named(tmp_path):
+    env = Environment(environ={"BILINGUAL_GLOSSARY_DIR": str(tmp_path / "nowhere")})
+    with pytest.raises(GlossaryError, match="nowhere: no such glossary file or folder"):
+        load_glossary(env.glossary_paths(None))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bilingual.terms.glossary import Glossary, Term, load_glossary
-from bilingual.terms.names import find_names, romanize_name
+from bilingual.terms.names import find_names
+from bilingual.zh.pinyin import romanize_name
 
 TITLES = Glossary([Term("市长", "Mayor of {place}", "title"), Term("副市长", "Vice Mayor of {place}", "title"),
                    Term("市委书记", "Secretary of the CPC {place} Municipal Committee", "title"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -12,21 +11,19 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bilingual.batch import run_batch
-from bilingual.pipeline import Config
-from bilingual.web import content_disposition, create_app, safe_output_file
+from bilingual.config import Config
+from bilingual.web import create_app
+from bilingual.web.files import content_disposition, safe_output_file
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+from helpers import SEED
+
 STEM = SEED.stem
-FORMATS = ("json", "docx", "pdf", "html", "tmx", "xliff")
 
 
 @pytest.fixture(scope="module")
-def out_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("web-out")
-    batch = run_batch([SEED], Config(out_dir=out, engine="gloss", formats=FORMATS, use_memory=False))
-    assert not batch.failed, batch.failed
+def out_dir(tmp_path_factory, translated_seed) -> Path:
+    out = tmp_path_factory.mktemp("web-out") / "output"
+    shutil.copytree(translated_seed, out)  # uploads and edits must not touch the shared folder
     return out
 
 
@@ -43,7 +40,8 @@ def glossary_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def client(out_dir, glossary_dir):
-    with TestClient(create_app(out_dir, glossary_paths=[glossary_dir]), raise_server_exceptions=False,
+    config = Config(out_dir=out_dir, engine="gloss", glossary_paths=[glossary_dir])
+    with TestClient(create_app(config), raise_server_exceptions=False,
                     base_url="http://127.0.0.1:8000") as c:
         yield c
 
@@ -127,7 +125,7 @@ def test_symlink_out_of_the_folder_is_refused(client, out_dir, tmp_path):
 
 
 def test_no_stack_trace_on_internal_error(out_dir):
-    app = create_app(out_dir)
+    app = create_app(Config(out_dir=out_dir))
 
     @app.get("/boom")
     def boom():

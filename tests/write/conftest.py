@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bilingual.signature import Signature
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
 
 # Two articles from the seed page, as the reader and segmenter should produce them.
@@ -51,8 +52,8 @@ def build_edition(articles=ARTICLE_TEXTS, engine: str = "gloss", repeat: int = 1
     """An Edition shaped like the seed's, with English already filled in by ``engine``."""
     edition = Edition(source="seeds/hengyang-evening-news-2023-08-19.txt", encoding="utf-8",
                       paper="衡阳晚报", date="2023-08-19", place="Hengyang",
-                      signature={"engine": engine, "model": "cc-cedict-test", "glossary": "g1a2b3c4",
-                                 "tool": "0.1.0"})
+                      signature=Signature(engine=engine, model="cc-cedict-test", glossary="g1a2b3c4",
+                                          tool="0.1.0"))
     for r in range(repeat):
         for a_index, spec in enumerate(articles):
             aid = f"a{r}-{a_index}"

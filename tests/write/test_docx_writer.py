@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from bilingual.write import WriteOptions
+from bilingual.config import WriteOptions
 from bilingual.write.docx import write_docx
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

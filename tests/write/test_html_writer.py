@@ -9,7 +9,7 @@ from lxml import html as lxml_html
 
 from bilingual.errors import UsageError
 from bilingual.model import Segment
-from bilingual.write import WriteOptions
+from bilingual.config import WriteOptions
 from bilingual.write.html import render_html, running_title, write_html
 
 

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 import pytest
 
 from bilingual.model import Segment
-from bilingual.write import WriteOptions
+from bilingual.config import WriteOptions
 from bilingual.write.pdf import _local_fetcher, write_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

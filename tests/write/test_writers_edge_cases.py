@@ -6,7 +6,8 @@ import pytest
 
 from bilingual.errors import OutputError
 from bilingual.model import Edition
-from bilingual.write import WRITERS, WriteOptions
+from bilingual.config import WriteOptions
+from bilingual.write import WRITERS
 
 PUBLISHING = ("json", "docx", "pdf", "html", "tmx", "xliff")
 

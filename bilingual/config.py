@@ -1,0 +1,76 @@
+"""Configuration, passed in explicitly: nothing below the CLI and the web page reads the environment.
+
+``Config`` holds everything a run needs (output folder, engine, glossary, formats, layout,
+place, memory, processes). The CLI builds it from options and from ``Environment``
+(which is where environment variables such as ``BILINGUAL_GLOSSARY_DIR`` are read);
+the web page builds it from its own settings. Defaults live here too: where the shipped
+glossary is, the user's data folder, how many cores this process may use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+APP_NAME = "bilingual"
+LAYOUTS = ("side-by-side", "interleaved", "english")
+PAPERS = ("A4", "Letter")
+CJK_FONT_STYLES = ("serif", "sans")
+GLOSSARY_DIR_ENV = "BILINGUAL_GLOSSARY_DIR"
+PDF_JOBS_ENV = "BILINGUAL_PDF_JOBS"
+
+
+@dataclass(frozen=True)
+class WriteOptions:
+    """How editions are laid out. ``pdf_jobs``: processes for a long PDF (None: every usable core)."""
+
+    layout: str = "side-by-side"
+    paper: str = "A4"
+    cjk_font: str = "serif"  # "serif" -> Noto Serif CJK SC, "sans" -> Noto Sans CJK SC
+    highlight_flags: bool = True
+    pdf_jobs: int | None = None
+
+    def key(self) -> str:
+        """What of these options shows in the files (part of the page signature)."""
+        return f"{self.layout}/{self.paper}/{self.cjk_font}"
+
+
+@dataclass
+class Config:
+    """Everything a run needs. ``formats`` None means every registered writer."""
+
+    out_dir: Path = Path("output")
+    engine: str = "auto"
+    glossary_paths: list[Path] | None = None  # None: the shipped glossary
+    formats: tuple[str, ...] | None = None
+    write: WriteOptions = field(default_factory=WriteOptions)
+    place: str | None = None  # English place for title slots; None: from the page
+    split_semicolons: bool = False
+    data_dir: Path | None = None  # models and memory; None: the user's data folder
+    use_memory: bool = True
+    jobs: int = 1
+
+    def with_(self, **changes) -> "Config":
+        return replace(self, **changes)
+
+
+def usable_cpus() -> int:
+    """The cores this process may run on (its affinity mask where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_data_dir() -> Path:
+    """The user's data folder for this tool (``$XDG_DATA_HOME/bilingual`` on Linux)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def shipped_glossary_dir() -> Path:
+    """The glossary shipped with the tool: the checkout's ``glossary/``, installed as ``bilingual.glossary``."""
+    return Path(str(resources.files("bilingual.glossary")))

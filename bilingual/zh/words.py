@@ -1,0 +1,88 @@
+"""jieba, set up in one place.
+
+``dictionary()`` is jieba's default tokenizer with its shipped dictionary, initialised once
+and quietly; nothing ever adds words to it, so what one part of the tool reads from it
+(word boundaries, word tags, frequencies) does not depend on what another part did before.
+A component that needs words of its own (the gloss engine's curated words) gets a private
+tokenizer from ``custom_pos_tokenizer``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import lru_cache
+
+from .script import is_han
+
+_LOCK = threading.Lock()
+
+
+def _quiet_jieba():
+    import jieba  # jieba loads a 5 MB dictionary: imported when words are first needed
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def dictionary():
+    """jieba's default ``Tokenizer``, initialised (never modified)."""
+    jieba = _quiet_jieba()
+    with _LOCK:
+        jieba.dt.initialize()
+    return jieba.dt
+
+
+@lru_cache(maxsize=1)
+def pos_tokenizer():
+    """jieba's part-of-speech tokenizer over the default dictionary."""
+    import jieba.posseg
+
+    dictionary()
+    return jieba.posseg.dt
+
+
+def frequencies() -> dict[str, int]:
+    """Word -> frequency in jieba's dictionary (prefixes of words have 0)."""
+    return dictionary().FREQ
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """Word -> part-of-speech tag in jieba's dictionary."""
+    tokenizer = pos_tokenizer()
+    tokenizer.makesure_userdict_loaded()
+    return tokenizer.word_tag_tab
+
+
+def is_word(text: str) -> bool:
+    return bool(frequencies().get(text))
+
+
+def cut(text: str, hmm: bool = False) -> list[str]:
+    """``text`` cut into words by the default dictionary."""
+    return list(dictionary().cut(text, HMM=hmm))
+
+
+def pos_cut(text: str):
+    """``text`` cut into (word, flag) pairs by the default part-of-speech tokenizer."""
+    return pos_tokenizer().cut(text)
+
+
+def custom_pos_tokenizer(words):
+    """A private part-of-speech tokenizer: jieba's dictionary plus ``words`` (kept whole).
+
+    Each added word gets just enough weight to stay whole, not so much that it captures
+    characters from its neighbours (未来衡阳 stays 未来|衡阳).
+    """
+    _quiet_jieba()
+    import jieba.posseg
+
+    tokenizer = jieba.posseg.jieba.Tokenizer()
+    with _LOCK:
+        tokenizer.initialize()
+    for word in words:
+        if len(word) > 1 and is_han(word[0]) and not tokenizer.FREQ.get(word):
+            tokenizer.add_word(word, freq=tokenizer.suggest_freq(word, tune=False) * 3 + 10)
+    return jieba.posseg.POSTokenizer(tokenizer)

@@ -1,0 +1,50 @@
+"""Helpers the tests share: running `bilingual` in-process or as the real console script."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bilingual.cli import main
+from bilingual.cli.environment import Environment
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+CONSOLE_SCRIPT = Path(sys.executable).parent / "bilingual"
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_in_process(*args, cwd: Path | None = None, stdin: str | bytes | None = None,
+                   environ: dict[str, str] | None = None) -> Run:
+    """`bilingual ARGS` through ``bilingual.cli.main`` with captured streams (fast: no interpreter start)."""
+    out, err = io.StringIO(), io.StringIO()
+    data = stdin.encode("utf-8") if isinstance(stdin, str) else (stdin or b"")
+    env = Environment(stdin=io.BytesIO(data), stdout=out, stderr=err, environ={**os.environ, **(environ or {})})
+    previous = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        # argparse writes usage errors and --help to sys.stdout/sys.stderr itself.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([str(a) for a in args], env)
+    finally:
+        os.chdir(previous)
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def run_console_script(*args, cwd: Path | None = None, stdin: str | None = None, timeout: float = 600,
+                       environ: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`bilingual ARGS` as the installed console script in a new process (what a user runs)."""
+    return subprocess.run([str(CONSOLE_SCRIPT), *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          input=stdin, timeout=timeout, env={**os.environ, **(environ or {})})
