@@ -15,6 +15,7 @@ run: setup
 	$(VENV)/bin/bilingual translate seeds/ --out output/
 
 test: setup
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 setup: system-packages $(STAMP)

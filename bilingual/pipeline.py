@@ -26,8 +26,15 @@ from .model import Article, Edition, Paragraph, Segment
 from .read import read_page
 from .read.xliff import read_reviewed_xliff
 from .signature import Signature
-from .stages.align import (AlignedPair, align_sentences, aligned_edition, glossary_anchors, plain_chinese_edition,
-                           reading_order, split_english_sentences)
+from .stages.align import (
+    AlignedPair,
+    align_sentences,
+    aligned_edition,
+    glossary_anchors,
+    plain_chinese_edition,
+    reading_order,
+    split_english_sentences,
+)
 from .stages.quality import flag_quality
 from .stages.review import apply_review
 from .stages.segment import segment_edition

@@ -8,8 +8,8 @@ from pathlib import Path
 from lxml import etree
 
 from bilingual.config import default_data_dir
-from bilingual.write.tmx import write_memory_tmx
 from bilingual.memory import TranslationMemory, normalise_source, open_memory
+from bilingual.write.tmx import write_memory_tmx
 
 
 def test_default_location_is_the_xdg_data_dir():

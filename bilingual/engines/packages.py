@@ -176,7 +176,8 @@ def _install_archive(archive: Path, data_dir: Path | None) -> PackageInfo:
     target = root / info.name
     if target.exists():  # a re-install replaces the old copy instead of mixing files
         shutil.rmtree(target)
-    from argostranslate import package as argos_package, settings as argos_settings
+    from argostranslate import package as argos_package
+    from argostranslate import settings as argos_settings
 
     # argostranslate fixed its folder at import time; point it at ours for this call.
     previous = argos_settings.package_data_dir

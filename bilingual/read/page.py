@@ -68,8 +68,8 @@ from pathlib import PurePath
 
 from ..errors import UsageError
 from ..model import Article, Edition, Paragraph, Segment, stable_id
+from ..zh.script import HAN_RANGES, converter, is_han
 from ..zh.words import frequencies as word_frequencies
-from ..zh.script import converter, is_han
 from .encoding import detect_script, opencc_profile
 from .punctuation import fullwidth_punctuation
 
@@ -83,17 +83,19 @@ _INNER_FINAL = re.compile(r"[。！？]")
 _SPACES = re.compile(r"\s+")
 
 # Bylines and datelines. Anchored at the start of a block.
+_HAN = f"[{HAN_RANGES}]"
 _BYLINE = re.compile(
-    r"""^(?:
-        (?P<paper>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,10}?(?:报|報|网|網|社|台|臺|刊|客户端|客戶端))[讯訊]  # 衡阳晚报讯, 本报讯, 人民网讯
-          (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
-      | [\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,8}社[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{0,10}\d{1,2}月\d{1,2}日[电電]  # 新华社北京8月18日电
-          (?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?
+    rf"""^(?:
+        (?P<paper>{_HAN}{{0,10}}?(?:报|報|网|網|社|台|臺|刊|客户端|客戶端))[讯訊]  # 衡阳晚报讯, 本报讯, 人民网讯
+          (?:[ \t\u3000]*[(（][^()（）\n]{{1,40}}[)）])?
+      | {_HAN}{{1,8}}社{_HAN}{{0,10}}\d{{1,2}}月\d{{1,2}}日[电電]  # 新华社北京8月18日电
+          (?:[ \t\u3000]*[(（][^()（）\n]{{1,40}}[)）])?
     )""",
     re.VERBOSE,
 )
 _NAME = r"[\u4e00-\u9fff·]{2,5}"
-_ROLE = r"(?:(?:本报|本報|全媒体|全媒體|融媒体|融媒體|见习|見習|特约|特約)?[记記]者|通[讯訊]员|通[讯訊]員|实习生|實習生|摄影|攝影)"
+_ROLE = (r"(?:(?:本报|本報|全媒体|全媒體|融媒体|融媒體|见习|見習|特约|特約)?[记記]者"
+         r"|通[讯訊]员|通[讯訊]員|实习生|實習生|摄影|攝影)")
 _REPORTER_LINE = re.compile(
     rf"""^[(（]?(?:{_ROLE}|文[/／]图|文[/／]圖|文|图|圖)[:：]?[ \t\u3000]*{_NAME}
         (?:[ \t\u3000、]+{_ROLE}?[:：]?[ \t\u3000]*{_NAME})*[)）]?$""",

@@ -14,7 +14,6 @@ Adds: ``Segment.flags`` strings, each a cheap check a reviewer can act on:
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from ..model import FLAGS, Edition, Segment
 from ..zh.numerals import chinese_numeral_value
@@ -150,8 +149,3 @@ def flag_quality(edition: Edition, glossary=None) -> Edition:
     for segment in edition.segments():
         flag_segment(segment, glossary, edition.place)
     return edition
-
-
-def count_flags(edition: Edition) -> Counter:
-    """How many segments carry each flag."""
-    return Counter(f for s in edition.segments() for f in s.flags)

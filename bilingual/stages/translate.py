@@ -213,7 +213,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
         best = _choose(w.hypotheses, w.hits, engine, set())
         en, failed = restore(best.text, w.hits, engine)
         w.segment.en, w.segment.score = en, best.score
-        for i, hit in enumerate(w.hits):
+        for hit in w.hits:
             hit.status = "enforced"
         # A placeholder that did not come back is fine if the English is there anyway
         # (the engine rendered the term itself); a doubled one never is.

@@ -13,10 +13,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .glossary import Glossary, Term
 from ..zh import words
-from ..zh.script import all_han
 from ..zh.pinyin import romanize_name
+from ..zh.script import all_han
+from .glossary import Glossary, Term
 from .names import find_names
 
 ORG_SUFFIXES = ("集团", "公司", "大学", "局", "委", "厅", "办", "行")

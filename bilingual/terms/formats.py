@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import GlossaryError
-from .glossary import TYPES, Term, read_glossary_file
 from .edit import HEADER, format_row
+from .glossary import TYPES, Term, read_glossary_file
 
 SOURCE_LANG, TARGET_LANG = "zh", "en"
 PREFERRED_STATUS = "preferredTerm-admn-sts"

@@ -348,11 +348,6 @@ class WordBoundaries:
         return self._boundary_set
 
 
-def crosses_word(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` cuts through a word of jieba's segmentation of ``text``."""
-    return WordBoundaries(text).crosses(start, end)
-
-
 def resolve_overlaps(found: list[tuple[int, int, Term]], crosses=None) -> list[TermMatch]:
     """Keep the longest, then higher-priority, then leftmost candidates that do not overlap a kept one.
 

@@ -25,8 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GlossaryError
-from .glossary import (HEADER_MESSAGE, Term, display_path, file_priority, glossary_files, header_is_valid,
-                       parse_row, table_lines)
+from .glossary import (
+    HEADER_MESSAGE,
+    Term,
+    display_path,
+    file_priority,
+    glossary_files,
+    header_is_valid,
+    parse_row,
+    table_lines,
+)
 
 _SLOT = re.compile(r"\{[^{}]*\}")
 _STOPWORDS = {"a", "an", "the", "of", "and", "to", "in", "on", "for", "s"}

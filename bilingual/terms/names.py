@@ -38,7 +38,8 @@ PUNCTUATION = set("，。、；：！？,.;:!?（）()“”\"'‘’《》〈�
 # Verbs whose object is usually a person: 会见梅帅元一行 (the strict surname and follow-word checks apply).
 MEETING_VERBS = ("会见", "会晤", "接见", "陪同", "看望", "慰问")
 LIST_LEADERS = ("市领导", "省领导", "县领导", "区领导", "领导", "负责人")
-BYLINE_ROLES = ("全媒体记者", "融媒体记者", "实习记者", "特约记者", "首席记者", "记者", "通讯员", "实习生", "摄影", "编辑")
+BYLINE_ROLES = ("全媒体记者", "融媒体记者", "实习记者", "特约记者", "首席记者", "记者", "通讯员", "实习生", "摄影",
+                "编辑")
 LIST_SEPARATORS = "、，, 　"
 
 

@@ -18,8 +18,8 @@ from typing import Callable
 from ..config import WriteOptions
 from ..errors import UsageError
 from ..model import Edition
-from .docx import write_docx
 from .document import write_json
+from .docx import write_docx
 from .html import write_html
 from .pdf import write_pdf
 from .report import write_report

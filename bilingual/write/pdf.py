@@ -15,10 +15,10 @@ import logging
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from ..errors import OutputError
-from ..model import Edition
 from ..config import WriteOptions
+from ..errors import OutputError
 from ..files import atomic_path
+from ..model import Edition
 from . import pdf_parts
 from .common import ENGLISH_FONTS, edition_title
 from .html import PAGE_MARGINS_MM, TEMPLATES_DIR, render_html

@@ -32,9 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
+from ..config import usable_cpus
 from ..errors import OutputError
 from ..model import Edition
-from ..config import usable_cpus
 
 PART_PAGES = 50  # an edition is cut into parts of about this many pages ...
 MIN_PARTED_PAGES = 75  # ... once it is estimated at this many pages or more

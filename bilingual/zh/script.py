@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .opencc_fast import FastOpenCC
+
 # Han ideographs: unified (BMP), extension A, compatibility, and the supplementary planes.
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 # Han plus CJK symbols and punctuation, kana, bopomofo, enclosed forms, vertical and full-width forms:
@@ -51,8 +53,6 @@ def converter(profile: str):
 
     ``FastOpenCC`` gives the library's exact output on the library's data, several times faster.
     """
-    from .opencc_fast import FastOpenCC
-
     return FastOpenCC(profile)
 
 

@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from helpers import CONSOLE_SCRIPT, run_in_process
+
 ENGINE_FIXTURES = Path(__file__).resolve().parents[1] / "engines" / "conftest.py"
 
 

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import run_in_process
 from lxml import etree
 from translate.storage.tmx import tmxfile
 
-from bilingual.model import Article, Edition, Paragraph, Segment
 from bilingual.config import Config
+from bilingual.model import Article, Edition, Paragraph, Segment
 from bilingual.pipeline import Pipeline
 from bilingual.signature import Signature
-from helpers import run_in_process
 
 DATA = Path(__file__).resolve().parent.parent / "stages" / "data"
 XLIFF_NS = "{urn:oasis:names:tc:xliff:document:1.2}"
@@ -71,8 +71,9 @@ def exported(tmp_path):
     return tmp_path / "output" / "page" / "page.xlf"
 
 
-def edit_xliff(path: Path, targets: dict[str, str] = {}, sources: dict[str, str] = {},
-               new_ids: dict[str, str] = {}) -> None:
+def edit_xliff(path: Path, targets: dict[str, str] | None = None, sources: dict[str, str] | None = None,
+               new_ids: dict[str, str] | None = None) -> None:
+    targets, sources, new_ids = targets or {}, sources or {}, new_ids or {}
     tree = etree.parse(str(path))
     for unit in tree.iter(XLIFF_NS + "trans-unit"):
         uid = unit.get("id")

@@ -7,7 +7,6 @@ import json
 import shutil
 
 import pytest
-
 from helpers import SEED, run_console_script, run_in_process
 
 FAST = ["--engine", "gloss", "--format", "json,html", "--no-cache"]
@@ -39,8 +38,8 @@ def test_failed_page_is_reported_and_the_batch_goes_on_then_resume_and_force(tmp
     out = tmp_path / "out"
     r = run("translate", pages, tmp_path / "missing.txt", "--out", out, *FAST)
     assert r.returncode == 1
-    errors = [l for l in r.stderr.splitlines() if l.startswith("bilingual: error:")]
-    assert any("empty.txt" in l for l in errors) and any("missing.txt" in l for l in errors), r.stderr
+    errors = [line for line in r.stderr.splitlines() if line.startswith("bilingual: error:")]
+    assert any("empty.txt" in line for line in errors) and any("missing.txt" in line for line in errors), r.stderr
     assert (out / "good" / "good.json").is_file() and (out / "good" / "good.zh-en.html").is_file()
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["totals"] == {"done": 1, "skipped": 0, "failed": 2, "pages": 3}

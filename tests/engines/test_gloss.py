@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bilingual.config import Config
 from bilingual.engines import load_engine
 from bilingual.engines.base import Engine, Hypothesis
-from bilingual.config import Config
 from bilingual.engines.gloss import GlossEngine
 from bilingual.engines.gloss.cedict import Cedict, cedict_path, clean_sense, shared_cedict
 from bilingual.engines.gloss.lexicon import load_overrides

@@ -24,7 +24,7 @@ def run(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
 
 
 def error_lines(stderr: str) -> list[str]:
-    return [l for l in stderr.splitlines() if l.startswith("bilingual: error:")]
+    return [line for line in stderr.splitlines() if line.startswith("bilingual: error:")]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_bad_pages_each_fail_alone_with_one_line_naming_the_file(tmp_path, finis
     assert r.returncode == 1
     errors = error_lines(r.stderr)
     for name in ("empty.txt", "binary.txt", "fake.docx"):
-        assert sum(name in l for l in errors) == 1, (name, r.stderr)
+        assert sum(name in line for line in errors) == 1, (name, r.stderr)
     # A truncated last character is either repaired with a warning or reported; never a crash.
     assert "internal error" not in r.stderr and "Traceback" not in r.stderr
     assert_intact(out, before)
@@ -168,7 +168,7 @@ def test_read_only_output_folder(tmp_path, finished):
         r = run("translate", SEED, "--out", ro, *FAST, "--force")
         assert r.returncode == 1
         errors = error_lines(r.stderr)
-        assert errors and all(str(ro) in l for l in errors), r.stderr
+        assert errors and all(str(ro) in line for line in errors), r.stderr
         assert "Traceback" not in r.stderr
         # The finished edition in the read-only folder is untouched.
         assert {p.name: p.read_bytes() for p in (ro / SEED.stem).iterdir()} == before
@@ -183,6 +183,6 @@ def test_unwritable_output_folder_even_as_root(tmp_path):
     r = run("translate", SEED, "--out", blocker, *FAST)
     assert r.returncode == 1
     errors = error_lines(r.stderr)
-    assert errors and all(str(blocker) in l for l in errors), r.stderr
+    assert errors and all(str(blocker) in line for line in errors), r.stderr
     assert "Traceback" not in r.stderr
     assert blocker.read_text(encoding="utf-8") == "not a folder"

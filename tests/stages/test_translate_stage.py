@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bilingual.engines.base import Hypothesis
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
@@ -244,7 +246,6 @@ class CopyEngine(ScriptedEngine):
         return [[Hypothesis(s, -0.1)] for s in sentences]
 
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 _TERMS = [("市委书记", "Party Secretary"), ("刘越高", "Liu Yuegao"), ("鄯善县", "Shanshan County"),
           ("援疆", "Xinjiang aid"), ("1998", "nineteen-ninety-eight")]
@@ -254,7 +255,7 @@ _FILLER = st.text(alphabet="的了在是和与对要把从ab12 ，。", max_size
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(_FILLER, st.sampled_from(_TERMS)), min_size=1, max_size=6), _FILLER)
 def test_protect_restore_round_trip_property(parts, tail):
-    zh, hits, pos = "", [], 0
+    zh, hits = "", []
     for filler, (term_zh, term_en) in parts:
         zh += filler
         hits.append(TermHit(term_zh, term_en, "term", len(zh), len(zh) + len(term_zh)))

@@ -7,15 +7,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bilingual.engines import gloss  # noqa: E402
 from bilingual.model import Article, Edition, Paragraph, Segment
 from bilingual.stages.terms import find_terms
 from bilingual.stages.translate import translate_edition
 from bilingual.terms.glossary import load_glossary
 from bilingual.terms.names import is_common_word
-from bilingual.zh.pinyin import romanize_name
 from bilingual.terms.verify import verify_terms
-
-from bilingual.engines import gloss  # noqa: E402
+from bilingual.zh.pinyin import romanize_name
 
 GLOSSARY = load_glossary()
 TERMS = sorted({t.zh for t in GLOSSARY.terms if t.status == "preferred"})

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import SEED
 
 from bilingual.config import Config
 from bilingual.web import create_app
 from bilingual.web.files import content_disposition, safe_output_file
-
-from helpers import SEED
 
 STEM = SEED.stem
 
@@ -238,7 +237,7 @@ def test_glossary_search_add_edit_with_lint_and_csrf(client, glossary_dir):
     # Edit the row just added (file index and line from the search page).
     files = ["local.tsv", "national.tsv"]
     lines = (glossary_dir / "local.tsv").read_text(encoding="utf-8").splitlines()
-    line = next(i for i, l in enumerate(lines, 1) if l.startswith("雁城"))
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith("雁城"))
     file_index = sorted(files).index("local.tsv")
     r = client.post("/glossary/edit", data={"file": file_index, "line": line, "old_zh": "雁城", "zh": "雁城",
                                             "en": "Goose City", "type": "place", "status": "preferred",

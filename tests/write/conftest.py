@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.signature import Signature
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
+from bilingual.signature import Signature
 
 # Two articles from the seed page, as the reader and segmenter should produce them.
 ARTICLE_TEXTS = [

@@ -7,11 +7,10 @@ import re
 import pytest
 from lxml import html as lxml_html
 
+from bilingual.config import WriteOptions
 from bilingual.errors import UsageError
 from bilingual.model import Segment
-from bilingual.config import WriteOptions
 from bilingual.write.html import render_html, running_title, write_html
-
 
 
 def test_side_by_side_rows_pair_each_sentence(tmp_path, make_edition):

@@ -16,8 +16,8 @@ from translate.storage.xliff import xlifffile
 
 from bilingual import __version__
 from bilingual.errors import InputError
-from bilingual.write.tmx import write_tmx
 from bilingual.read.xliff import read_reviewed_xliff as read_xliff
+from bilingual.write.tmx import write_tmx
 from bilingual.write.xliff import write_xliff
 
 DATA = Path(__file__).parent / "data"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.errors import OutputError
 from bilingual.config import WriteOptions
+from bilingual.errors import OutputError
 from bilingual.write import pdf_parts
 from bilingual.write.html import css_string, render_html
 from bilingual.write.pdf import write_pdf

@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from bilingual.model import Segment
 from bilingual.config import WriteOptions
+from bilingual.model import Segment
 from bilingual.write.pdf import _local_fetcher, write_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -151,7 +151,7 @@ def test_side_by_side_columns_and_no_overlaps(sbs):
         colophon = [w[2] for w in words if w[0] == "Source:"]
         if colophon:
             bottom = min(colophon) - 40
-        for text, x0, y0, x1, y1 in words:
+        for text, x0, y0, x1, _y1 in words:
             if not (top < y0 < bottom):
                 continue
             if CJK.search(text):

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import zipfile
 
+import lxml.html
+import pytest
+from lxml import etree
+
+from bilingual.config import WriteOptions
 from bilingual.errors import OutputError
 from bilingual.model import Edition
-from bilingual.config import WriteOptions
 from bilingual.write import WRITERS
 
 PUBLISHING = ("json", "docx", "pdf", "html", "tmx", "xliff")
+
+
+def assert_valid(fmt: str, path) -> None:
+    """The file parses as what it claims to be."""
+    data = path.read_bytes()
+    if fmt == "json":
+        assert "articles" in json.loads(data)
+    elif fmt == "docx":
+        assert "word/document.xml" in zipfile.ZipFile(path).namelist()
+    elif fmt == "pdf":
+        assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:]
+    elif fmt == "html":
+        assert lxml.html.fromstring(data).tag == "html"
+    else:
+        etree.fromstring(data)  # well-formed XML
 
 
 @pytest.mark.parametrize("fmt", PUBLISHING)
 def test_empty_edition_still_gives_a_valid_file(tmp_path, fmt):
     edition = Edition(source="blank.txt", encoding="utf-8")
     path = WRITERS[fmt].write(edition, tmp_path / f"blank{WRITERS[fmt].suffix}", WriteOptions(layout="english"))
-    assert path.stat().st_size > 0
+    assert_valid(fmt, path)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left behind
 
 
@@ -27,7 +47,9 @@ def test_untranslated_edition(tmp_path, fmt, make_edition):
         seg.en, seg.engine = None, None
     edition.signature = None
     path = WRITERS[fmt].write(edition, tmp_path / f"u{WRITERS[fmt].suffix}", WriteOptions())
-    assert path.stat().st_size > 0
+    assert_valid(fmt, path)
+    if fmt in ("html", "tmx", "xliff"):  # the Chinese is there even with no English
+        assert next(edition.segments()).zh in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("fmt", ("docx", "tmx"))

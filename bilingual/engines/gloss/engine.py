@@ -45,11 +45,31 @@ from ...zh.pinyin import COMPOUND_SURNAMES, SINGLE_SURNAMES, romanize_name, roma
 from ...zh.script import CJK, HAN, HAN_RANGES
 from ..base import Hypothesis
 from .cedict import CEDICT_PACKAGE, cedict_date, cedict_path, package_version, shared_cedict
-from .english import (ADMIN_SUFFIXES, PUNCTUATION, Piece, apply_frames, capitalise, dedupe_runs, join_pieces,
-                      no_chinese, settle_endings)
+from .english import (
+    ADMIN_SUFFIXES,
+    PUNCTUATION,
+    Piece,
+    apply_frames,
+    capitalise,
+    dedupe_runs,
+    join_pieces,
+    no_chinese,
+    settle_endings,
+)
 from .lexicon import OVERRIDES_PATH, load_overrides
-from .numbers import (DASH, MEASURE_ALTERNATION, MEASURES, MONTH_PARTS, NUM, ORDINAL_AFTER, ORDINAL_ALTERNATION, SCALE,
-                      amount_english, month_day, ordinal_english)
+from .numbers import (
+    DASH,
+    MEASURE_ALTERNATION,
+    MEASURES,
+    MONTH_PARTS,
+    NUM,
+    ORDINAL_AFTER,
+    ORDINAL_ALTERNATION,
+    SCALE,
+    amount_english,
+    month_day,
+    ordinal_english,
+)
 
 PLACEHOLDER_FORM = "⟦{}⟧"
 # Particles jieba tags as such: dropped ("的", "了", "着", "地", "得", "过" as aspect markers).
