@@ -3,7 +3,7 @@
 Errors (a glossary with any is refused by ``bilingual glossary add/remove/import``
 and makes ``bilingual glossary lint`` exit non-zero):
 - a malformed row: wrong number of columns, empty zh or en, unknown type or status;
-- a duplicate row (same zh and en twice in one file);
+- a duplicate row (same zh and en twice in one file, or in two files of the same priority);
 - conflicting targets: one zh with two different preferred renderings in one file,
   or in two files of the same priority;
 - a forbidden rendering that is also the preferred rendering of the same zh;
@@ -100,12 +100,14 @@ def lint_texts(files: list[tuple[str, str, int]]) -> list[LintMessage]:
             messages.append(LintMessage(t.file, t.line, "warning", f"variant {t.en!r} repeats the target"))
 
     first_preferred: dict[str, Term] = {}
-    seen_rows: dict[tuple[str, str, str, str], Term] = {}
+    seen_rows: dict[tuple[int, str, str, str], Term] = {}
     for t in all_terms:
-        row_key = (t.file or "", t.zh, t.en, t.status)
+        # The same row twice in files of one priority (one file, or two national files) is a duplicate.
+        row_key = (t.priority, t.zh, t.en, t.status)
         if row_key in seen_rows:
-            messages.append(LintMessage(t.file, t.line, "error",
-                                        f"duplicate of line {seen_rows[row_key].line}: {t.zh} -> {t.en}"))
+            first = seen_rows[row_key]
+            where = f"line {first.line}" if first.file == t.file else f"{first.file}:{first.line}"
+            messages.append(LintMessage(t.file, t.line, "error", f"duplicate of {where}: {t.zh} -> {t.en}"))
             continue
         seen_rows[row_key] = t
         if t.status != "preferred":

@@ -55,7 +55,7 @@ def test_unknown_name_after_title_is_romanised_and_found_again_elsewhere():
 def test_offsets_are_over_text_key():
     e = edition("前往國家開發銀行會談。")
     seg = list(e.articles[0].body_segments())[0]
-    (hit,) = seg.terms
+    hit = seg.terms[0]
     assert seg.text_key[hit.start:hit.end] == "國家開發銀行"
     assert hit.en == "China Development Bank"
 
