@@ -254,14 +254,15 @@ class Pipeline:
                 edition.warn("memory", line)
         return edition
 
-    def write(self, edition: Edition, formats: tuple[str, ...] | None = None, out_dir: Path | None = None
-              ) -> list[Path]:
+    def write(self, edition: Edition, formats: tuple[str, ...] | None = None, out_dir: Path | None = None,
+              only: bool = False) -> list[Path]:
         """Write every requested format (into ``out_dir``, default the config's) and every other edition
-        file already in the page's folder, so none is left stale beside new ones; the JSON last, so its
-        presence means the page is complete."""
+        file already in the page's folder, so none is left stale beside new ones (``only``: just the
+        requested ones); the JSON last, so its presence means the page is complete."""
         out_dir = Path(out_dir if out_dir is not None else self.config.out_dir)
         wanted = list(formats or self.formats)
-        wanted += [f for f in WRITERS if f not in wanted and output_path(out_dir, edition.stem, f).exists()]
+        if not only:
+            wanted += [f for f in WRITERS if f not in wanted and output_path(out_dir, edition.stem, f).exists()]
         ordered = [f for f in wanted if f != "json"] + (["json"] if "json" in wanted else [])
         written = []
         for fmt in ordered:
@@ -393,7 +394,7 @@ class Pipeline:
         seg.set_human(en, "web", status, by)
         self._remember_human([seg])
         flag_quality(edition, self.glossary)  # a person's English: only a glossary disagreement stays flagged
-        self.write(edition, formats=("json",))
+        self.write(edition, formats=("json",), only=True)
         return edition, seg
 
     # -- an existing human translation --------------------------------------------------------
