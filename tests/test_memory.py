@@ -11,8 +11,14 @@ import pytest
 from translate.storage.tmx import tmxfile
 
 from bilingual.errors import OutputError
-from bilingual.memory import (Memories, MemoryEntry, ReferenceUnit, TranslationMemory, normalise_source,
-                              project_memory_path)
+from bilingual.memory import (
+    Memories,
+    MemoryEntry,
+    ReferenceUnit,
+    TranslationMemory,
+    normalise_source,
+    project_memory_path,
+)
 from bilingual.write.tmx import write_memory_tmx
 
 

@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SEED, run_console_script, run_in_process
 from lxml import etree
 
 from bilingual.memory import TranslationMemory, project_memory_path
 from bilingual.read.xliff import read_reviewed_xliff
-from helpers import ROOT, SEED, run_console_script, run_in_process
 
 XLIFF = "{urn:oasis:names:tc:xliff:document:1.2}"
 STEM = SEED.stem

@@ -6,8 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from bilingual.memory import MemoryEntry, TranslationMemory, project_memory_path
 from helpers import CONSOLE_SCRIPT, run_in_process
+
+from bilingual.memory import MemoryEntry, TranslationMemory, project_memory_path
 
 ENGINE_FIXTURES = Path(__file__).resolve().parents[1] / "engines" / "conftest.py"
 

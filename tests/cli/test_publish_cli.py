@@ -13,8 +13,8 @@ from translate.storage.tmx import tmxfile
 from bilingual.config import Config
 from bilingual.memory import TranslationMemory, project_memory_path
 from bilingual.model import Article, Edition, Paragraph, Provenance, Segment
-from bilingual.read.xliff import read_reviewed_xliff as read_xliff
 from bilingual.pipeline import Pipeline
+from bilingual.read.xliff import read_reviewed_xliff as read_xliff
 from bilingual.signature import Signature
 
 DATA = Path(__file__).resolve().parent.parent / "stages" / "data"

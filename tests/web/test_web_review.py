@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers import ROOT, SEED
 
 from bilingual.config import Config
 from bilingual.memory import TranslationMemory, project_memory_path
 from bilingual.web import create_app
-from helpers import ROOT, SEED
 
 STEM = SEED.stem
 ORIGIN = {"Origin": "http://127.0.0.1:8000"}

@@ -16,8 +16,8 @@ from translate.storage.tmx import tmxfile
 from translate.storage.xliff import xlifffile
 
 from bilingual import __version__
-from bilingual.errors import InputError
 from bilingual.config import WriteOptions
+from bilingual.errors import InputError
 from bilingual.read.xliff import read_reviewed_xliff as read_xliff
 from bilingual.write.tmx import write_tmx
 from bilingual.write.xliff import write_xliff
