@@ -59,6 +59,7 @@ class PageResult:
     error: str | None = None
     flagged: int = 0  # segments with a quality flag (missed term, number mismatch, untranslated ...)
     summary: str | None = None  # the edition's readable quality summary (``summarize_report``)
+    warnings: list[str] = field(default_factory=list)  # about the run rather than the page (the memory ...)
 
     def count(self, edition: Edition) -> None:
         """Fill the counts and the summary from a finished edition."""
@@ -66,6 +67,7 @@ class PageResult:
         self.segments = sum(1 for _ in edition.segments())
         self.flagged = sum(1 for s in edition.segments() if s.flags)
         self.summary = summarize_report(edition)
+        self.warnings = [w.message for w in edition.warnings if w.code == "memory"]
 
 
 @dataclass
@@ -241,15 +243,20 @@ class Pipeline:
         A person's English is kept: on the edition's own segments, on the ``previous`` edition of the
         same page (matched by segment id and Chinese, then by Chinese), and in the memories.
         """
+        memories = self.memories
         if previous is not None:
             recovered = keep_human_work(edition, previous)
-            self._remember_human(recovered)
+            try:
+                self._remember_human(recovered)
+            except BilingualError as e:  # the English is kept in the edition itself; the memory can wait
+                memories.problems.append(f"{e}; a person's English recovered from the previous edition is kept "
+                                         "in the edition only")
         edition = find_terms(edition, self.glossary)
-        edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=self.memories,
+        edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=memories,
                                     options=self.options_key())
         edition = flag_quality(edition, self.glossary)
         edition.signature = self.signature(source_sha256)
-        for line in self.warnings:
+        for line in dict.fromkeys(self.warnings + memories.problems):
             if not any(w.message == line for w in edition.warnings):
                 edition.warn("memory", line)
         return edition
