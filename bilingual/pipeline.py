@@ -17,11 +17,19 @@ from pathlib import Path
 
 from .config import Config, WriteOptions
 from .engines import Engine, load_engine
-from .errors import BilingualError, ConflictError, InputError, UsageError
-from .files import decode_utf8, read_input_bytes, read_utf8_text, remove_stale_parts
+from .errors import BilingualError, ConflictError, InputError, UsageError, printable
+from .files import (
+    PART_SUFFIX,
+    check_writable,
+    decode_utf8,
+    page_stem,
+    read_input_bytes,
+    read_utf8_text,
+    remove_stale_parts,
+)
 from .memory import HUMAN, MACHINE, Memories, ReferenceUnit, TranslationMemory, normalise_source, project_memory_path
 from .model import REVIEW_STATUSES, Article, Edition, Paragraph, Segment, is_structural_flag
-from .read import read_page
+from .read import read_page, read_page_bytes
 from .read.tmx import read_tmx_pairs
 from .read.xliff import read_reviewed_xliff
 from .signature import Signature
@@ -98,8 +106,21 @@ class MemoryImport:
 
 
 def source_digest(path: Path) -> str:
-    """sha256 of a page's bytes (InputError naming the file when it cannot be read)."""
-    return hashlib.sha256(read_input_bytes(path, "page")).hexdigest()
+    """sha256 of a page's bytes (InputError naming the file when it cannot be read or is no page to read)."""
+    return hashlib.sha256(read_page_bytes(path)).hexdigest()
+
+
+def discard_folder(folder: Path, stem: str) -> None:
+    """Remove a page folder an attempt created and did not finish: the edition's files and temporary parts
+    in it, then the folder if that empties it (anything else put there is left alone)."""
+    names = {output_path(folder.parent, stem, fmt).name for fmt in WRITERS}
+    try:
+        for entry in folder.iterdir():
+            if entry.name in names or entry.name.endswith(PART_SUFFIX):
+                entry.unlink(missing_ok=True)
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def read_edition_json(path: Path) -> Edition:
@@ -230,9 +251,9 @@ class Pipeline:
 
     # -- steps --------------------------------------------------------------------------------
 
-    def read(self, path: Path) -> Edition:
-        """Read a page and split it into sentences (no translation)."""
-        edition = read_page(Path(path))
+    def read(self, path: Path, data: bytes | None = None) -> Edition:
+        """Read a page (``data``: its bytes, when already read) and split it into sentences (no translation)."""
+        edition = read_page(Path(path), data=data)
         if self.config.place:
             edition.place = self.config.place
         return segment_edition(edition, split_semicolons=self.config.split_semicolons)
@@ -307,23 +328,34 @@ class Pipeline:
             return None
 
     def translate_page(self, path: Path, force: bool = False) -> PageResult:
-        """Translate one page into its editions, or skip it when already finished; never raises for a bad page."""
+        """Translate one page into its editions, or skip it when already finished; never raises for a bad page.
+
+        The page is read once, checked before it is read (``read_page_bytes``). The output folder is checked
+        to be writable before anything is translated. When a page fails or is interrupted, a folder this
+        attempt created is removed again, so no folder is left holding some of an edition's files.
+        """
         started = time.monotonic()
         path = Path(path)
-        result = PageResult(source=str(path), stem=path.stem, status="failed")
+        stem = page_stem(path)
+        result = PageResult(source=printable(str(path)), stem=stem, status="failed")
+        folder = Path(self.config.out_dir) / stem
+        created = False
         try:
-            digest = source_digest(path)
+            data = read_page_bytes(path)
+            digest = hashlib.sha256(data).hexdigest()
             signature = self.signature(digest)
-            if not force and self.is_finished(path.stem, signature):
+            if not force and self.is_finished(stem, signature):
                 result.status = "skipped"
-                result.outputs = [str(p) for p in self.outputs(path.stem)]
+                result.outputs = [str(p) for p in self.outputs(stem)]
                 try:
-                    result.count(read_edition_json(output_path(self.config.out_dir, path.stem, "json")))
+                    result.count(read_edition_json(output_path(self.config.out_dir, stem, "json")))
                 except BilingualError:
                     pass
                 return result
-            remove_stale_parts(Path(self.config.out_dir) / path.stem)
-            edition = self.translate(self.read(path), digest, previous=self.previous_edition(path.stem))
+            created = not folder.exists()
+            check_writable(folder)
+            remove_stale_parts(folder)
+            edition = self.translate(self.read(path, data), digest, previous=self.previous_edition(stem))
             written = self.write(edition)
             result.status = "done"
             result.stem = edition.stem
@@ -332,11 +364,13 @@ class Pipeline:
         except BilingualError as e:
             result.error = str(e)
         except MemoryError:
-            result.error = f"{path}: out of memory"
+            result.error = f"{printable(str(path))}: out of memory"
         except Exception as e:  # an unexpected bug on one page must not stop the batch
-            result.error = f"{path}: internal error: {type(e).__name__}: {e}".replace("\n", " ")
+            result.error = f"{printable(str(path))}: internal error: {type(e).__name__}: {e}".replace("\n", " ")
         finally:
             result.seconds = round(time.monotonic() - started, 3)
+            if result.status == "failed" and created:
+                discard_folder(folder, stem)
         return result
 
     def retranslate(self, edition: Edition) -> Edition:
