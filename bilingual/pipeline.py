@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .config import Config, WriteOptions
 from .engines import Engine, load_engine
-from .errors import BilingualError, ConflictError, InputError, UsageError, printable
+from .errors import BilingualError, ConflictError, GlossaryError, InputError, OutputError, UsageError, printable
 from .files import (
     PART_SUFFIX,
     check_writable,
@@ -47,7 +47,8 @@ from .stages.review import apply_review
 from .stages.segment import segment_edition
 from .stages.terms import find_terms
 from .stages.translate import translate_edition
-from .terms.glossary import Glossary, glossary_files, load_glossary
+from .terms.glossary import Glossary, display_path, glossary_files, load_glossary, table_lines
+from .terms.lint import errors_in, lint_paths
 from .write import DEFAULT_FORMATS, PROOF_FORMATS, WRITERS, output_path
 from .write.report import summarize_report
 from .write.tmx import write_memory_tmx
@@ -159,6 +160,7 @@ class Pipeline:
         self._glossary = glossary
         self._glossary_stamp = self._stamp_glossary() if glossary is None else None
         self._memories: Memories | None = None
+        self.memory_error: OutputError | None = None  # why the project's memory could not be opened, if so
         self.warnings: list[str] = []  # one line per problem met along the way (a memory moved aside ...)
 
     # -- resources ----------------------------------------------------------------------------
@@ -197,6 +199,20 @@ class Pipeline:
         _ = self.glossary, self.engine
         return self
 
+    def check_glossary(self) -> list[str]:
+        """Lint the glossary as ``bilingual glossary lint`` does before a batch: GlossaryError (one line,
+        ``file:line``, the first error and how many more) when it has errors, such as two rows giving one term
+        conflicting renderings. Returns warnings worth a line each (a glossary file without any row)."""
+        messages = lint_paths(self.config.glossary_paths)
+        errors = errors_in(messages)
+        if errors:
+            first = errors[0]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise GlossaryError(f"{first.severity}: {first.message}{more}; see `bilingual glossary lint`",
+                                first.file, first.line)
+        return [f"{display_path(f)}: empty glossary file (no rows)" for f in glossary_files(self.config.glossary_paths)
+                if not any(not is_header for _, _, is_header in table_lines(f.read_text(encoding="utf-8-sig")))]
+
     @property
     def memory_path(self) -> Path:
         return self.config.memory_path or project_memory_path(self.config.out_dir)
@@ -205,7 +221,12 @@ class Pipeline:
     def memories(self) -> Memories:
         """The project's memory and the reference memories (opened once)."""
         if self._memories is None:
-            project = TranslationMemory(self.memory_path)
+            try:
+                project = TranslationMemory(self.memory_path)
+            except OutputError as e:  # a read-only output folder without a memory yet: pages go on without one
+                project = None
+                self.memory_error = e
+                self.warnings.append(f"{e}; going on without the translation memory")
             references, files = [], {}
             for path in self.config.reference_memories:
                 path = Path(path)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 
-from ..batch import expand_inputs, run_batch
+from ..batch import INTERRUPTED, NOT_STARTED, BatchInterrupted, expand_inputs, run_batch, signals_interrupt
 from ..errors import ExitStatus, InputError, UsageError
 from ..pipeline import PageResult, Pipeline
 from ..read import PAGE_SUFFIXES
@@ -53,14 +54,27 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
         raise InputError("no pages found (looked for " + ", ".join(PAGE_SUFFIXES) + ")", " ".join(args.inputs))
     # Loaded here even for worker runs, so a broken glossary or a missing model stops the run with one line at once.
     pipeline = Pipeline(config).load()
+    glossary_warnings = pipeline.check_glossary()  # conflicting rows stop the run before any page
     env.err(f"engine: {pipeline.engine.name} ({pipeline.engine.signature().model})")
-    for warning in pipeline.memories.warnings:
+    for warning in glossary_warnings:
         env.err(f"bilingual: warning: {warning}")
-    with BatchDisplay(len(paths), env) as display:
-        batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
-                          pipeline=pipeline)
+    _ = pipeline.memories  # opened (a damaged one moved aside) here, once, before any worker opens it
+    display = BatchDisplay(len(paths), env)
+    display.warned.update(pipeline.warnings)
+    for warning in pipeline.warnings:
+        env.err(f"bilingual: warning: {warning}")
+    try:
+        with signals_interrupt(), display:  # SIGTERM (kill, cron, CI) stops the batch as Ctrl-C does
+            batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
+                              pipeline=pipeline)
+    except BatchInterrupted as stopped:
+        env.err(f"bilingual: interrupted ({signal.Signals(stopped.signum).name})")
+        print_summary(stopped.batch, env)
+        return 128 + stopped.signum
     print_summary(batch, env)
-    return ExitStatus.FAILED if batch.failed else ExitStatus.OK
+    if batch.report_error:
+        env.err(f"bilingual: error: {batch.report_error}")
+    return ExitStatus.FAILED if batch.failed or batch.report_error else ExitStatus.OK
 
 
 class BatchDisplay:
@@ -68,6 +82,7 @@ class BatchDisplay:
 
     def __init__(self, total: int, env: Environment):
         self.env = env
+        self.warned: set[str] = set()  # run warnings already shown (a memory left out ...): each once
         self.total = total
         self.segments = 0
         self.progress = None
@@ -95,11 +110,15 @@ class BatchDisplay:
             line = f"bilingual: error: {result.error}"
         else:
             line = f"{result.source}: {result.status}, {result.articles} articles, {result.segments} segments"
+        lines = [line] + [f"bilingual: warning: {w}" for w in result.warnings if w not in self.warned]
+        self.warned.update(result.warnings)
+        for text in lines:
+            if self.progress is not None:
+                self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            else:
+                self.env.err(text)
         if self.progress is not None:
-            self.progress.console.print(line, markup=False, highlight=False)
             self.progress.update(self.task, advance=1, segments=self.segments)
-        else:
-            self.env.err(line)
 
 
 def print_summary(batch, env: Environment) -> None:
@@ -118,8 +137,11 @@ def print_summary(batch, env: Environment) -> None:
     for page in batch.pages:  # what a reviewer should look at first, page by page
         if page.status == "done" and page.summary:
             console.print(page.summary, markup=False)
-    console.print(f"{batch.count('done')} done, {batch.count('skipped')} skipped, {batch.count('failed')} failed; "
-                  f"report: {batch.report}", markup=False)
+    counts = f"{batch.count('done')} done, {batch.count('skipped')} skipped, {batch.count('failed')} failed"
+    if batch.interrupted:
+        counts += f", {batch.count(INTERRUPTED)} interrupted, {batch.count(NOT_STARTED)} not started"
+    report = batch.report if batch.report is not None else f"not written ({batch.report_error})"
+    console.print(f"{counts}; report: {report}", markup=False, soft_wrap=True)
 
 
 def run_segment(args: argparse.Namespace, env: Environment) -> int:
