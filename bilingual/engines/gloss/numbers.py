@@ -63,6 +63,19 @@ def amount_english(match: re.Match) -> str:
     return text
 
 
+def amount_value(match: re.Match) -> float | None:
+    """The number an amount match stands for (its scale applied), or None if it does not parse."""
+    try:
+        value = float(match["amount_n"].replace(",", ""))
+    except ValueError:
+        return None
+    return value * SCALE_VALUES.get(match["amount_s"] or "", 1)
+
+
+SCALE_VALUES = {"万亿": 1e12, "百亿": 1e10, "千亿": 1e11, "百万": 1e6, "千万": 1e7, "十万": 1e5, "亿": 1e8, "万": 1e4,
+                "千": 1e3}
+
+
 def ordinal_english(match: re.Match) -> str:
     raw = match["ord_n"]
     n = int(raw) if raw.isdigit() else chinese_numeral_value(raw)
