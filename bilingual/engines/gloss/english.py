@@ -63,6 +63,7 @@ class Word:
     measure: str = ""  # the measure word an amount carried (28名 -> "名")
     definite: bool = False  # a head noun a rule made definite ("the leadership of ...")
     done: bool = False  # a rule has used this word up (its form or place is settled)
+    tensed: bool = False  # a verb a rule put in the past tense (its bare object takes "the")
 
     @property
     def text(self) -> str:

@@ -63,6 +63,11 @@ IRREGULAR_PLURALS = {"person": "people", "child": "children", "man": "men", "wom
                      "medium": "media", "datum": "data", "staff member": "staff members", "chief": "chiefs",
                      "roof": "roofs", "proof": "proofs", "belief": "beliefs", "safe": "safes"}
 _WORD = re.compile(r"[A-Za-z]+$")
+_NOUN_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ism", "ous", "ful", "ical", "ary",
+                  "ory", "ics", "ist", "ian")
+_VERBS_LIKE_NOUNS = {"implement", "supplement", "complement", "comment", "experiment", "document", "augment",
+                     "cement", "segment", "mention", "question", "position", "function", "sanction", "vary",
+                     "worry", "bury", "carry", "marry", "hurry", "commission", "condition", "station"}
 
 
 def _double_final(word: str) -> bool:
@@ -92,6 +97,8 @@ def _verb_head(phrase: str) -> tuple[str, str] | None:
     low = head.lower()
     if not _WORD.match(head) or low in _NOT_VERBS or low in _FORMS or head[:1].isupper() or len(low) < 2:
         return None
+    if low.endswith(_NOUN_SUFFIXES) and low not in _VERBS_LIKE_NOUNS:
+        return None  # "preparation", "management": a noun the dictionary gave for a verb
     if low.endswith(("ed", "ing", "ly")) and low not in {"need", "feed", "bring", "exceed", "proceed", "succeed",
                                                           "apply", "supply", "rely", "reply", "comply", "sing"}:
         return None  # already a form ("held"), or an adverb ("fully")

@@ -20,6 +20,7 @@ MEASURES = {
     "亩": "mu", "吨": "tonnes", "公斤": "kg", "千克": "kg", "克": "grams", "千瓦": "kW", "万千瓦": "",
     "度": "degrees", "个百分点": "percentage points", "章": "chapters", "篇": "articles", "场": "sessions",
     "期": "issues", "季度": "quarters", "辆": "vehicles", "套": "sets", "棵": "trees", "株": "plants", "块": "pieces",
+    "起": "", "处": "", "例": "cases", "宗": "", "栋": "buildings",
 }
 # Measure words that make a bare Chinese numeral an ordinal: 十四届 "14th", 一季度 "first quarter".
 ORDINAL_AFTER = {"届": "", "季度": "quarter"}

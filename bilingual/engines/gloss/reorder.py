@@ -27,7 +27,7 @@ import re
 from .english import Word, added
 from .inflect import gerund, participle, past, plural
 
-RULE_FAMILIES = ("numbers", "modifiers", "frames", "reporting", "verbs", "lists", "articles")
+RULE_FAMILIES = ("numbers", "senses", "modifiers", "frames", "reporting", "verbs", "lists", "articles")
 
 CLAUSE_BREAKS = {"，", ",", "。", ".", "；", ";", "：", ":", "！", "!", "？", "?"}
 SENTENCE_ENDS = {"。", ".", "！", "!", "？", "?", "；", ";"}
@@ -54,7 +54,13 @@ def _is_verb(word: Word) -> bool:
     return word.tag in _VERB_TAGS and word.zh not in {"是", "有"}
 
 
+_APPROXIMATE = {"约", "近", "超过", "逾", "共", "共计", "总计", "累计", "仅"}
+_DEGREE = {"最", "更", "更加", "很", "非常", "十分", "较", "比较", "特别", "最为", "极", "越来越"}
+
+
 def _is_nominal(word: Word) -> bool:
+    if word.zh in _APPROXIMATE and word.tag in {"d", "v", "p", "x"}:
+        return True
     if word.tag == "+":
         return word.text in {"of", "on", "for", "such as", "and", "one of"}
     if word.tag == "r":
@@ -85,8 +91,13 @@ def _np_end(words: list[Word], i: int, end: int) -> int:
             if j + 1 < end and _is_nominal(words[j + 1]) and not _is_verb(words[j + 1]):
                 j += 1
                 continue
+            if j + 1 < end and _is_verb(words[j + 1]) and last_noun == j - 1 and words[last_noun].tag in {"n", "vn"} \
+                    and (j + 2 >= end or not _is_nominal(words[j + 2])):
+                last_noun = j + 1  # 关心和支持: a verb coordinated with a noun is a noun
+                j += 2
+                continue
             break
-        if word.tag == "uj" and not word.pieces:
+        if word.zh == "的" and not word.text:
             break
         if not _is_nominal(word):
             break
@@ -168,6 +179,7 @@ _PARTS_OF_DAY = {"上午": "morning", "下午": "afternoon", "晚上": "evening"
                  "凌晨": "early morning", "傍晚": "evening", "晚间": "evening", "夜间": "night", "早晨": "morning"}
 _DAY_DATE = re.compile(r"^[A-Z][a-z]+ \d{1,2}(?:[-–]\d{1,2})?(?:, \d{4})?$")
 _MONTH_DATE = re.compile(r"^(?:(?:early|mid-|late|end of) ?)?[A-Z][a-z]+(?: \d{4})?$|^\d{4}(?:[-–]\d{4})?$")
+_AFTER_NUMBER = {"以上": "more than", "左右": "about", "以下": "under", "上下": "about", "之多": "as many as"}
 _THOUSANDS = re.compile(r"(?<![\d.,])(\d{4,})(?![\d])")
 
 
@@ -204,8 +216,22 @@ def rule_numbers(words: list[Word]) -> list[Word]:
             word.set_text(text)
         if word.tag == "t" and re.search(r"\d-\d", word.text):
             word.set_text(re.sub(r"(\d)-(\d)", r"\1–\2", word.text))
+        # 150亿元以上 -> "more than 15 billion yuan"; 3000人左右 -> "about 3,000 people"
+        if word.tag == "m" and following is not None and following.zh in _AFTER_NUMBER and word.text[:1].isdigit():
+            word.set_text(f"{_AFTER_NUMBER[following.zh]} {word.text}")
+            following.set_text("")
+            following.done = True
         out.append(word)
         i += 1
+    # 8月22日，… -> "On August 22, …"; 2023年5月，… -> "In May 2023, …"
+    for start, end in _clauses(out):
+        first = out[start]
+        if first.tag == "t" and end == start + 1 + sum(not w.text for w in out[start + 1:end]) and end < len(out) \
+                and out[end].zh in {"，", ","} and first.text[:1].isalnum():
+            if _DAY_DATE.match(first.text) or first.text.startswith(("the morning", "the afternoon", "the evening")):
+                first.set_text("on " + first.text)
+            elif _MONTH_DATE.match(first.text):
+                first.set_text("in " + first.text)
     # 现年52岁的王德胜 -> "Wang Desheng, 52,"; 52岁的X -> "52-year-old X"
     i = 0
     while i < len(out):
@@ -214,9 +240,10 @@ def rule_numbers(words: list[Word]) -> list[Word]:
             end = _np_end(out, i + 2, len(out))
             if end > i + 2:
                 years = re.sub(r"\D", "", word.zh)
-                now = i > 0 and out[i - 1].zh == "现年"
-                if now and out[i + 2].tag in {"ph", "nr"}:
-                    out[i - 1].set_text("")
+                now = i > 0 and out[i - 1].zh in {"现年", "今年", "年仅", "时年"}
+                if out[i + 2].tag in {"ph", "nr"} or (now and _is_noun(out[i + 2])):
+                    if now:
+                        out[i - 1].set_text("")
                     word.set_text(f", {years},")
                     word.pieces[0].glue_left = True
                     out[i:end] = out[i + 2:end] + [word, out[i + 1]]
@@ -266,6 +293,33 @@ def _heads(words: list[Word], a: int, b: int) -> list[int]:
     return heads
 
 
+# -- senses: an English chosen by the neighbours -----------------------------------------
+
+# A verb of going before a place: 深入衡南县 "went to Hengnan County", not "in-depth".
+_GOING = {"深入": "went to", "走进": "visited", "来到": "came to", "前往": "went to", "赴": "went to",
+          "走访": "visited", "奔赴": "rushed to", "深入到": "went to"}
+_PERSON_TAGS = {"ph", "nr", "nrfg", "nrt"}
+_LEADING = {"带队", "率队", "率领", "带领", "率", "率团", "带团"}
+
+
+def rule_senses(words: list[Word]) -> None:
+    for i, word in enumerate(words):
+        before = words[i - 1] if i else None
+        after = words[i + 1] if i + 1 < len(words) else None
+        if word.zh in _GOING and after is not None and after.tag in {"ph", "ns", "nq", "s"} | _PERSON_TAGS:
+            # 带队赴长沙 "led a delegation to Changsha"
+            word.set_text("to" if before is not None and before.zh in _LEADING else _GOING[word.zh])
+            word.done = before is not None and before.zh in _LEADING
+        elif word.zh == "一行" and before is not None and before.tag in _PERSON_TAGS:
+            word.set_text("and his party")  # 周立明一行: the official and those with him
+        elif word.zh == "表示" and after is not None and _is_nominal(after):
+            word.set_text("expressed")
+        elif word.zh in {"将", "会"} and word.tag in {"d", "v"} and after is not None and _is_verb(after):
+            word.set_text("will")
+        elif word.zh == "是" and after is not None and after.tag == "w":
+            word.set_text("is")
+
+
 # -- modifiers: 的, 关于, 之一 ----------------------------------------------------------------
 
 _ABOUT = {"关于": "on", "有关": "on", "对": "for", "对于": "for"}
@@ -277,7 +331,7 @@ def rule_modifiers(words: list[Word], start: int, end: int) -> tuple[list[Word],
     """Resolve each 的 of words[start:end], right to left. Returns the words and the new end."""
     while True:
         k = next((j for j in range(end - 1, start - 1, -1)
-                  if words[j].zh == "的" and not words[j].done and not words[j].pieces), None)
+                  if words[j].zh == "的" and not words[j].done and not words[j].text), None)
         if k is None:
             break
         words[k].done = True
@@ -294,8 +348,8 @@ def rule_modifiers(words: list[Word], start: int, end: int) -> tuple[list[Word],
         # 关于X的Y -> "Y on X", 对X的Y -> "Y for X"
         about = next((j for j in range(k - 1, max(start, k - 12) - 1, -1)
                       if words[j].zh in _ABOUT and words[j].tag in {"p", "x", "v"}), None)
-        if about is not None and all(_is_nominal(w) or w.tag in {"c", "uj", "w"} and w.zh != "，"
-                                     for w in words[about + 1:k]):
+        if about is not None and all(not _is_break(w) and (words[about].zh in {"关于", "有关"} or _is_nominal(w)
+                                                         or w.tag in {"c", "uj"}) for w in words[about + 1:k]):
             words[about].set_text(_ABOUT[words[about].zh])
             words[about].done = True
             words[start:end] = (words[start:about] + head + [words[about]] + words[about + 1:k] + [words[k]]
@@ -323,8 +377,8 @@ def rule_modifiers(words: list[Word], start: int, end: int) -> tuple[list[Word],
                 modifier = words[a:k]
             words[start:end] = words[start:a] + head + modifier + [words[k]] + words[head_end:end]
             continue
-        if left.tag in _ADJECTIVE_TAGS and not _is_noun(left):
-            continue  # 重要的讲话 -> "important speech"
+        if (left.tag in _ADJECTIVE_TAGS and not _is_noun(left)) or (k - 2 >= start and words[k - 2].zh in _DEGREE):
+            continue  # 重要的讲话 -> "important speech", 最古老的 -> "most ancient"
         object_start = _np_start(words, k - 1, start)
         if object_start > k - 1:
             continue
@@ -350,7 +404,18 @@ def rule_modifiers(words: list[Word], start: int, end: int) -> tuple[list[Word],
         if words[j].zh == "之一" and not words[j].done:
             words[j].done = True
             a = _np_start(words, j - 1, start)
+            while a - 2 >= start and words[a - 1].zh == "的" and not words[a - 1].text:
+                b = a - 2  # 最古老的书院之一: the modifier belongs to the phrase
+                while b - 1 >= start and (words[b - 1].tag in _ADJECTIVE_TAGS or words[b - 1].zh in _DEGREE):
+                    b -= 1
+                if b == a - 2 and not (words[b].tag in _ADJECTIVE_TAGS or words[b].zh in _DEGREE):
+                    break
+                a = b
             if a < j:
+                for h in _heads(words, a, j):
+                    if not words[h].done:
+                        words[h].set_text(plural(words[h].text))
+                        words[h].done = True
                 words[start:end] = words[start:a] + [words[j]] + words[a:j] + words[j + 1:end]
                 words[a].set_text("one of")
     return words, end
@@ -393,11 +458,18 @@ _AS_VERBS = {"作为": "as", "当作": "as", "视为": "as", "当成": "as", "�
 _CONJUNCTIONS = {"并", "并且", "而", "同时", "且", "还", "又"}
 
 
-def _verb_after(words: list[Word], i: int, end: int) -> int | None:
+def _verb_after(words: list[Word], i: int, end: int, skip_np: bool = False) -> int | None:
+    """The verb after a preposition's object at ``i`` (adverbs and time words may come between)."""
     j = i
-    while j < end and words[j].tag in _ADVERB_TAGS | {"t"}:
+    while j < end and (words[j].tag in _ADVERB_TAGS | {"t"} or words[j].zh in {"多年来", "长期以来", "一直"}):
         j += 1
-    return j if j < end and (_is_verb(words[j]) or words[j].tag in {"i", "l"}) else None
+    if j < end and (_is_verb(words[j]) or words[j].tag in {"i", "l"}):
+        return j
+    if skip_np:  # 对X多年来对Y的支持表示感谢: the thing thanked for comes between
+        k = _np_end(words, j, end)
+        if k > j:
+            return _verb_after(words, k, end)
+    return None
 
 
 def _vp_end(words: list[Word], verb: int, end: int) -> int:
@@ -436,7 +508,7 @@ def rule_frames(words: list[Word], start: int, end: int) -> list[Word]:
             moved = _INNER_PREPOSITIONS[zh]
         if moved is not None:
             np_end = _np_end(words, i + 1, end)
-            verb = _verb_after(words, np_end, end) if np_end > i + 1 else None
+            verb = _verb_after(words, np_end, end, skip_np=zh in {"对", "向"}) if np_end > i + 1 else None
             if verb is not None:
                 vp_end = _vp_end(words, verb, end)
                 word.set_text(moved)
@@ -510,8 +582,14 @@ _REPORTING = {"强调": "stressed", "指出": "pointed out", "表示": "said", "
 _MUST = {"要", "必须", "一定要", "务必", "需要", "应", "应当", "要求"}
 
 
+_SOURCES = {"据了解", "据悉", "据介绍", "据统计", "据测算", "据估算"}
+
+
 def rule_reporting(words: list[Word]) -> list[Word]:
     for i, word in enumerate(words[:-1]):
+        if word.zh in _SOURCES and words[i + 1].zh in {"，", ","}:
+            words[i + 1].set_text("")  # "it is learned that" runs on into its clause
+            continue
         if word.zh not in _REPORTING or word.done or not _is_break(words[i + 1]) or words[i + 1].zh not in {"，", ","}:
             continue
         comma = words[i + 1]
@@ -557,29 +635,32 @@ _GO_VERBS = {"赴", "到", "前往", "来到", "走进", "深入"}
 
 
 def rule_verbs(words: list[Word], spans: list[tuple[int, int]]) -> None:
-    sentence_past = any(w.zh in _PAST_MARKERS or (w.tag == "t" and w.text[:1].isupper() and w.zh[-1:] in "日号")
-                        or "the morning of" in w.text or "the afternoon of" in w.text for w in words)
+    sentence_past = any(w.zh in _PAST_MARKERS or (w.tag == "t" and re.search(r"\d[日号]", w.zh))
+                        for w in words)
     future = any(w.zh in {"将", "将要", "即将", "明年", "下一步", "今后", "未来"} for w in words)
     inserts: list[int] = []
     for start, end in spans:
         seen_verb = False
         for j in range(start, end):
             word = words[j]
-            if not _is_verb(word) or word.done or not word.pieces:
+            if not _is_verb(word) or word.done or not word.pieces or word.zh in _MODALS:
                 if word.zh in _MODALS or word.zh in {"要", "将", "才能", "以便"}:
                     seen_verb = True  # what follows a modal keeps its bare form
+                    word.done = True
                 continue
             before = words[j - 1] if j > start else None
             after = words[j + 1] if j + 1 < end else None
-            aspect = after is not None and after.zh in {"了", "过"} and not after.pieces
+            aspect = after is not None and after.zh in {"了", "过"} and not after.text
             if before is not None and before.done and before.tag == "+" :
                 seen_verb = True
                 continue
             # 传达学习 -> "conveyed and studied": two verbs side by side
             if before is not None and _is_verb(before) and before.zh not in _LIGHT_VERBS and before.zh not in _GO_VERBS \
-                    and word.zh not in _LIGHT_VERBS and before.done and before.tag != "+":
+                    and word.zh not in _LIGHT_VERBS and before.done and before.tag != "+" and before.zh not in _MODALS:
                 inserts.append(j)
-            if seen_verb and not aspect:
+            coordinated = before is not None and before.zh in {"并", "并且", "和", "及", "而", "、"} and \
+                any(words[k].done and _is_verb(words[k]) for k in range(start, j))
+            if seen_verb and not aspect and not coordinated:
                 if before is not None and not _is_verb(before) and before.zh not in _MODALS \
                         and before.tag not in _ADVERB_TAGS and any(words[k].zh in _GO_VERBS for k in range(start, j)):
                     word.set_text("to " + word.text)  # 赴长沙拜访 -> "went to Changsha to visit"
@@ -587,7 +668,9 @@ def rule_verbs(words: list[Word], spans: list[tuple[int, int]]) -> None:
                 continue
             if (sentence_past and not future) or aspect:
                 if before is None or before.zh not in _MODALS:
-                    word.set_text(past(word.text))
+                    if not coordinated or not any(words[k].zh in _MODALS for k in range(start, j)):
+                        word.set_text(past(word.text))
+                        word.tensed = True
             word.done = True
             seen_verb = True
     for j in reversed(inserts):
@@ -640,8 +723,21 @@ def _and_before_last(words: list[Word], first: int, last: int) -> None:
 
 # -- articles --------------------------------------------------------------------------------
 
-_THE_SUBJECTS = {"会议", "会上", "大会", "活动", "项目", "工作组", "检查组", "调研组", "督导组", "代表团", "双方",
+_THE_SUBJECTS = {"会议", "大会", "活动", "项目", "工作组", "检查组", "调研组", "督导组", "代表团", "双方",
                  "市委常委会", "常务会议", "座谈会", "论坛", "展会", "比赛", "该项目", "政府", "企业", "公司"}
+
+
+_ARTICLE_AFTER = {"p", "f"}
+_PREPOSITION_ENGLISH = {"in", "at", "on", "of", "for", "to", "from", "with", "by", "during", "under", "through",
+                        "after", "before", "since", "around", "about", "into", "over", "among", "as"}
+
+
+def _needs_article(word: Word) -> bool:
+    text = word.text
+    return bool(text) and word.tag in {"n", "vn", "nz", "an"} and text[:1].islower() \
+        and not text.startswith(("the ", "a ", "an ", "our ", "its ", "their ", "his ", "her ", "all ", "each ",
+                                 "every ", "this ", "these ", "those ", "some ")) \
+        and not text.endswith("s") and word.zh not in _DETERMINERS
 
 
 def rule_articles(words: list[Word], spans: list[tuple[int, int]]) -> None:
@@ -656,6 +752,16 @@ def rule_articles(words: list[Word], spans: list[tuple[int, int]]) -> None:
                 and (start == 0 or _is_break(words[start - 1])) and not first.text.startswith("the "):
             first.set_text("the " + first.text)
         for j in range(start, end - 1):
+            word, following = words[j], words[j + 1]
+            last = word.text.rsplit(" ", 1)[-1].lower() if word.text else ""
+            if last in _PREPOSITION_ENGLISH and word.tag in {"p", "f", "+", "t"} and _needs_article(following) \
+                    and not following.definite:
+                following.set_text("the " + following.text)
+                following.definite = True
+            if word.tensed and _needs_article(following) and not following.definite \
+                    and (j + 2 >= end or not _is_nominal(words[j + 2])):
+                following.set_text("the " + following.text)  # attended opening ceremony -> "the opening ceremony"
+                following.definite = True
             if words[j].zh in _PLURAL_AFTER:
                 head_end = _np_end(words, j + 1, end)
                 for h in _heads(words, j + 1, head_end):
@@ -673,6 +779,8 @@ def reorder(words: list[Word], families: frozenset[str] | set[str]) -> list[Word
     words = _group_quotes(words)
     if "numbers" in families:
         words = rule_numbers(words)
+    if "senses" in families:
+        rule_senses(words)
     for start, end in reversed(_clauses(words)):
         if "lists" in families:
             words = rule_lists(words, start, end)
