@@ -276,8 +276,8 @@ class GlossEngine:
 
     def _numeral_value(self, word: str) -> float | None:
         match = re.fullmatch(f"({CN_NUMERAL}+)({MEASURE_ALTERNATION})?", word)
-        if match is None or (len(word) == 1 and word in "万亿千百"):
-            return None
+        if match is None or (len(word) == 1 and word in "万亿千百") or match[2] in ORDINAL_AFTER:
+            return None  # 十四届: an ordinal, not a count
         return chinese_numeral_value(match[1])
 
     def _gloss_word(self, word: str, tag: str, previous: Piece | None) -> list[Piece]:

@@ -307,9 +307,11 @@ def rule_senses(words: list[Word]) -> None:
         before = words[i - 1] if i else None
         after = words[i + 1] if i + 1 < len(words) else None
         if word.zh in _GOING and after is not None and after.tag in {"ph", "ns", "nq", "s"} | _PERSON_TAGS:
-            # 带队赴长沙 "led a delegation to Changsha"
-            word.set_text("to" if before is not None and before.zh in _LEADING else _GOING[word.zh])
-            word.done = before is not None and before.zh in _LEADING
+            # 带队赴长沙 "led a delegation to Changsha", 率代表团赴 "led a delegation to"
+            led = any(w.zh in _LEADING for w in words[max(0, i - 6):i]) and before is not None \
+                and not _is_break(before)
+            word.set_text("to" if led else _GOING[word.zh])
+            word.done = led
         elif word.zh == "一行" and before is not None and before.tag in _PERSON_TAGS:
             word.set_text("and his party")  # 周立明一行: the official and those with him
         elif word.zh == "表示" and after is not None and _is_nominal(after):
@@ -374,7 +376,10 @@ def rule_modifiers(words: list[Word], start: int, end: int) -> tuple[list[Word],
                     a -= 1
                 left.set_text(participle(left.text))
                 left.done = True
-                modifier = words[a:k]
+                for word in words[a:k - 1]:
+                    if word.tag == "t" and re.match(r"the \d+\w\w$|[A-Z][a-z]+ \d+$", word.text):
+                        word.set_text("on " + word.text)  # 在17日举行的座谈会 -> "the symposium held on the 17th"
+                modifier = [left] + words[a:k - 1]
             words[start:end] = words[start:a] + head + modifier + [words[k]] + words[head_end:end]
             continue
         if (left.tag in _ADJECTIVE_TAGS and not _is_noun(left)) or (k - 2 >= start and words[k - 2].zh in _DEGREE):
@@ -535,7 +540,9 @@ def _passive(words: list[Word], i: int, start: int, end: int) -> list[Word]:
     if verb is None:
         return words
     future = any(w.zh in {"将", "将要", "会"} for w in words[start:i])
-    be = "be" if future else "was"
+    subject = next((w.text for w in reversed(words[start:i]) if w.text), "")
+    plural_subject = subject.endswith("s") and not subject.endswith(("ss", "us", "is"))
+    be = "be" if future else ("were" if plural_subject else "was")
     words[verb].set_text(participle(words[verb].text))
     words[verb].done = True
     marker.done = True
@@ -639,11 +646,14 @@ def rule_verbs(words: list[Word], spans: list[tuple[int, int]]) -> None:
                         for w in words)
     future = any(w.zh in {"将", "将要", "即将", "明年", "下一步", "今后", "未来"} for w in words)
     inserts: list[int] = []
+    settled: set[int] = set()  # the verbs this rule gave a form (two side by side are joined by "and")
     for start, end in spans:
         seen_verb = False
         for j in range(start, end):
             word = words[j]
-            if not _is_verb(word) or word.done or not word.pieces or word.zh in _MODALS:
+            marked = j + 1 < end and words[j + 1].zh in {"了", "过"} and not words[j + 1].text
+            verbal = _is_verb(word) or (word.tag == "vn" and marked)  # 研究了: a verb, whatever its tag
+            if not verbal or word.done or not word.pieces or word.zh in _MODALS:
                 if word.zh in _MODALS or word.zh in {"要", "将", "才能", "以便"}:
                     seen_verb = True  # what follows a modal keeps its bare form
                     word.done = True
@@ -655,16 +665,18 @@ def rule_verbs(words: list[Word], spans: list[tuple[int, int]]) -> None:
                 seen_verb = True
                 continue
             # 传达学习 -> "conveyed and studied": two verbs side by side
-            if before is not None and _is_verb(before) and before.zh not in _LIGHT_VERBS and before.zh not in _GO_VERBS \
-                    and word.zh not in _LIGHT_VERBS and before.done and before.tag != "+" and before.zh not in _MODALS:
+            if before is not None and j - 1 in settled and before.zh not in _LIGHT_VERBS \
+                    and before.zh not in _GO_VERBS and word.zh not in _LIGHT_VERBS and before.zh not in _MODALS:
                 inserts.append(j)
             coordinated = before is not None and before.zh in {"并", "并且", "和", "及", "而", "、"} and \
                 any(words[k].done and _is_verb(words[k]) for k in range(start, j))
             if seen_verb and not aspect and not coordinated:
                 if before is not None and not _is_verb(before) and before.zh not in _MODALS \
                         and before.tag not in _ADVERB_TAGS and any(words[k].zh in _GO_VERBS for k in range(start, j)):
-                    word.set_text("to " + word.text)  # 赴长沙拜访 -> "went to Changsha to visit"
+                    # 赴长沙拜访 -> "went to Changsha to visit"; a verb the lexicon gives in the past: "and inspected"
+                    word.set_text(("and " if past(word.text) == word.text else "to ") + word.text)
                     word.done = True
+                    settled.add(j)
                 continue
             if (sentence_past and not future) or aspect:
                 if before is None or before.zh not in _MODALS:
@@ -672,6 +684,7 @@ def rule_verbs(words: list[Word], spans: list[tuple[int, int]]) -> None:
                         word.set_text(past(word.text))
                         word.tensed = True
             word.done = True
+            settled.add(j)
             seen_verb = True
     for j in reversed(inserts):
         words.insert(j, added("and"))
@@ -686,7 +699,7 @@ def rule_lists(words: list[Word], start: int, end: int) -> list[Word]:
         if word.zh not in {"等", "等等"} or word.done:
             continue
         head_end = _np_end(words, j + 1, end)
-        first = _np_start(words, j - 1, start)
+        first = _list_start(words, j, start)
         if first >= j:
             continue
         if any(words[k].zh == "、" for k in range(first, j)):
@@ -712,6 +725,35 @@ def rule_lists(words: list[Word], start: int, end: int) -> list[Word]:
                 continue
         j += 1
     return words
+
+
+_LIST_STOPS = {"的", "了", "着", "过", "在", "对", "把", "将", "通过", "从", "向", "为"}
+
+
+def _list_start(words: list[Word], j: int, start: int) -> int:
+    """Where the 、-list ending before ``words[j]`` (等) starts: items are runs between 、; the first
+    item is taken as long as the second (lists are parallel: 实地察看、座谈交流), at most."""
+    items: list[int] = []  # lengths, last item first
+    k, length = j - 1, 0
+    while k >= start:
+        word = words[k]
+        if word.zh == "、":
+            if not length:
+                return j
+            items.append(length)
+            length = 0
+        elif _is_break(word) or word.zh in _LIST_STOPS or word.tag in {"p", "d", "ad", "ul", "uj"} or not word.pieces:
+            break
+        else:
+            length += 1
+        k -= 1
+    if not items:
+        return _np_start(words, j - 1, start)
+    if length:  # the words before the first 、: take no more than the next item's length, nouns first
+        take = min(length, items[-1])
+        first = k + 1 + (length - take)
+        return first
+    return k + 2  # the list opened with 、 (should not happen): start after it
 
 
 def _and_before_last(words: list[Word], first: int, last: int) -> None:
@@ -762,8 +804,10 @@ def rule_articles(words: list[Word], spans: list[tuple[int, int]]) -> None:
                     and (j + 2 >= end or not _is_nominal(words[j + 2])):
                 following.set_text("the " + following.text)  # attended opening ceremony -> "the opening ceremony"
                 following.definite = True
-            if words[j].zh in _PLURAL_AFTER:
+            if words[j].zh in _PLURAL_AFTER | {"各"}:
                 head_end = _np_end(words, j + 1, end)
+                if words[j].zh == "各" and head_end > j + 1:
+                    words[j].set_text("all")  # 各部门 -> "all departments"
                 for h in _heads(words, j + 1, head_end):
                     if not words[h].done:
                         words[h].set_text(plural(words[h].text))
