@@ -72,7 +72,7 @@ def find_constructions(source: list[Word]) -> list[tuple[str, int, int]]:
                 j += 1
             while j < n and source[j].tag in {"d", "ad"}:
                 j += 1
-            if j < n and _verb(source[j]):
+            if j < n and (_verb(source[j]) or source[j].tag in {"i", "l"}):  # 表示感谢 is tagged an idiom
                 found.append(("preposition", j, k + 1))
         if zh in _LOCALISERS and after is not None and after.zh in {"，", ","} and k > 0:
             start = k

@@ -53,8 +53,8 @@ UNCOUNTABLE = {"work", "information", "equipment", "news", "progress", "research
                "corn", "money", "funding", "investment", "advice", "evidence", "knowledge", "traffic", "transport",
                "infrastructure", "software", "hardware", "machinery", "furniture", "feedback", "welfare",
                "employment", "unemployment", "agriculture", "industry", "tourism", "culture", "economy",
-               "finance", "trade", "supervision", "inspection", "implementation", "cooperation", "progress",
-               "mu", "yuan", "km", "kg", "kw", "percent", "sheep", "fish", "deer", "series", "species", "means",
+               "finance", "trade", "supervision", "inspection", "implementation", "cooperation", "mu", "yuan",
+               "km", "kg", "kw", "percent", "sheep", "fish", "deer", "series", "species", "means",
                "aircraft", "media", "data", "cadres", "masses", "the people", "youth", "public"}
 IRREGULAR_PLURALS = {"person": "people", "child": "children", "man": "men", "woman": "women", "foot": "feet",
                      "tooth": "teeth", "mouse": "mice", "leaf": "leaves", "life": "lives", "wife": "wives",

@@ -4,7 +4,6 @@ a dictionary gets wrong for news, or that must stay whole."""
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 
