@@ -1,9 +1,11 @@
 """The dictionary gloss engine: word-by-word English from CC-CEDICT, on any machine.
 
-This is a *gloss*, not a translation: Chinese word order is kept, each word
-gets one short English sense. It exists because no neural zh->en weights can
-be installed from a registry, so a fresh machine must still produce English
-that a reader can follow, and that never contains a Chinese character.
+This is a *gloss*, not a translation: each word gets one short English sense,
+and rules over jieba's part-of-speech tags put the formulaic constructions of
+official news into English order (``reorder``). It exists because no neural
+zh->en weights can be installed from a registry, so a fresh machine must still
+produce English that a reader can follow, and that never contains a Chinese
+character.
 
 How a sentence is glossed:
 
@@ -18,7 +20,11 @@ How a sentence is glossed:
    particles dropped by tag, Chinese numerals, person names (tag ``nr``,
    romanised surname first), CC-CEDICT with a careful sense choice
    (``cedict``), greedy longest-match splitting into known words, and pinyin.
-4. Two-part frames are resolved (在……上 -> "at ...", 自……以来 -> "since ..."),
+4. The transfer rules (``reorder``, by family: numbers, senses, modifiers,
+   frames, reporting, verbs, lists, articles) move words into English order and
+   adjust their English (``inflect``: "attend" -> "attended", plurals); a
+   placeholder is one opaque noun phrase that may move but is never dropped.
+5. Two-part frames are resolved (在……上 -> "at ...", 自……以来 -> "since ..."),
    the English pieces are joined with English spacing around punctuation,
    the sentence is capitalised, and a final pass romanises any Chinese
    character that could still be there, so none ever remains (``english``).

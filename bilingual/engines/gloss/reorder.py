@@ -396,6 +396,9 @@ def rule_modifiers(words: list[Word], start: int, end: int) -> tuple[list[Word],
             words[verb].done = True
             words[start:end] = words[start:a] + head + words[a:k] + [words[k]] + words[head_end:end]
             continue
+        if verb > start and _is_verb(words[verb]) and _is_nominal(words[verb - 1]) \
+                and any(_is_verb(w) or w.zh == "是" for w in words[start:verb - 1]):
+            continue  # 是党中央交给衡阳的任务: a relative clause with its own subject; left as it is
         # A的B -> "B of A"
         modifier = words[object_start:k]
         if len(modifier) > 10:
@@ -432,6 +435,11 @@ def _relative(words: list[Word], start: int, verb: int, head_end: int, end: int)
     It is relative when another verb comes before it in the clause (the phrase is an object), or
     when a verb follows the head noun (the phrase is the subject).
     """
+    if words[verb].done or words[verb].zh in _GO_VERBS:
+        return False  # 率团赴我市对口支援的县: the clause's own serial verb
+    before = words[verb - 1] if verb > start else None
+    if before is not None and (_is_nominal(before) or _is_verb(before)):
+        return False  # a subject before it (党中央交给衡阳的任务: the head is its object) or 继承发扬: own verbs
     if any(_is_verb(w) or w.zh == "是" for w in words[start:verb]):
         return True
     rest = [w for w in words[head_end:end] if w.tag not in _ADVERB_TAGS]
@@ -565,6 +573,8 @@ def _ba(words: list[Word], i: int, end: int) -> list[Word]:
     verb = _verb_after(words, np_end, end)
     if verb is None:
         return words
+    if words[verb].zh not in _AS_VERBS and any(_is_verb(w) for w in words[verb + 1:end]):
+        return words  # 把X、Y结合起来: the verb found first is inside the object
     marker = words[i]
     marker.done = True
     if words[verb].zh in _AS_VERBS:
