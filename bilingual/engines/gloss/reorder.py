@@ -676,13 +676,16 @@ def rule_verbs(words: list[Word], spans: list[tuple[int, int]]) -> None:
                 continue
             # 传达学习 -> "conveyed and studied": two verbs side by side
             if before is not None and j - 1 in settled and before.zh not in _LIGHT_VERBS \
-                    and before.zh not in _GO_VERBS and word.zh not in _LIGHT_VERBS and before.zh not in _MODALS:
+                    and before.zh not in _GO_VERBS and word.zh not in _LIGHT_VERBS and before.zh not in _MODALS \
+                    and not (after is not None and after.tag in {"v", "vn"}):  # 汲取统计违法案件: 统计 modifies
                 inserts.append(j)
             coordinated = before is not None and before.zh in {"并", "并且", "和", "及", "而", "、"} and \
                 any(words[k].done and _is_verb(words[k]) for k in range(start, j))
             if seen_verb and not aspect and not coordinated:
                 if before is not None and not _is_verb(before) and before.zh not in _MODALS \
-                        and before.tag not in _ADVERB_TAGS and any(words[k].zh in _GO_VERBS for k in range(start, j)):
+                        and before.tag not in _ADVERB_TAGS and any(words[k].zh in _GO_VERBS and k + 1 < j
+                                                                    and _is_nominal(words[k + 1])
+                                                                    for k in range(start, j)):
                     # 赴长沙拜访 -> "went to Changsha to visit"; a verb the lexicon gives in the past: "and inspected"
                     word.set_text(("and " if past(word.text) == word.text else "to ") + word.text)
                     word.done = True
