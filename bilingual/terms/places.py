@@ -1,0 +1,334 @@
+"""Places: administrative levels, places romanised by rule, and ``{place}`` slots filled from the text.
+
+Levels. A title or body with a ``{place}`` slot belongs to one level, read from its
+Chinese: 省/自治区 province, 市/州/盟/地区 city (prefecture), 县/旗 county, 区 district,
+镇/乡/街道 township, 村/社区 village (市委书记 city, 常务副省长 province, 团县委 county).
+A place has a level too: 湖南省 province, 株洲市 city, 拉孜县 county; a bare 湖南 takes the
+level of the suffixed form the glossary lists (湖南省), the highest first.
+
+Slots (``render_matches``). The slot of a term is filled, in this order, by
+1. a place written right before it (湖南 + 省委书记 -> "Secretary of the CPC Hunan
+   Provincial Committee", 株洲 + 市委 -> "the CPC Zhuzhou Municipal Committee"): the
+   place and the term become one match;
+2. the place given that way to an earlier term of the same level in the same sentence
+   (株洲市委书记钟卫东、市长石向阳: 市长 -> "Mayor of Zhuzhou");
+3. the edition's own place, when it is of the term's level (or its level is unknown);
+otherwise the term takes its placeless form (``render_term`` with no place).
+
+Places by rule (``find_rule_places``). A place the glossary does not list, written as a
+name and an administrative suffix (石溪县, 枫林镇, 下坪村, 新安乡), is romanised by rule:
+the name in pinyin as one word, the suffix in English (Shixi County, Fenglin Town,
+Xiaping Village, Xin'an Township; 自治州 Autonomous Prefecture with the ethnic groups
+in their official English). The name is two to three characters (four before 村) that
+start at a clause boundary, after a known place, or after a verb jieba reads; a
+determiner (全县, 本村, 该镇) or an ordinary word (贫困村, 美丽乡村, 示范村) is no name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..zh import words
+from ..zh.pinyin import romanize_word
+from ..zh.script import is_han
+from .glossary import PLACE_SLOT, Glossary, Term, TermMatch, bare_english, fill_place, render_term
+
+PROVINCE, CITY, COUNTY, DISTRICT, TOWNSHIP, VILLAGE = "province", "city", "county", "district", "township", "village"
+LEVELS = (PROVINCE, CITY, COUNTY, DISTRICT, TOWNSHIP, VILLAGE)
+
+# The level a term's Chinese names, by the first of these marks in it (longest first at one position).
+LEVEL_MARKS = (
+    ("特别行政区", PROVINCE), ("自治区", PROVINCE), ("自治州", CITY), ("自治县", COUNTY), ("自治旗", COUNTY),
+    ("街道", TOWNSHIP), ("社区", VILLAGE), ("地委", CITY), ("地区", CITY),
+    ("省", PROVINCE), ("市", CITY), ("州", CITY), ("盟", CITY), ("县", COUNTY), ("旗", COUNTY), ("区", DISTRICT),
+    ("镇", TOWNSHIP), ("乡", TOWNSHIP), ("村", VILLAGE),
+)
+
+# Administrative suffixes of place names and their English (longest first).
+PLACE_SUFFIXES = (
+    ("特别行政区", "Special Administrative Region", PROVINCE), ("自治区", "Autonomous Region", PROVINCE),
+    ("自治州", "Autonomous Prefecture", CITY), ("自治县", "Autonomous County", COUNTY),
+    ("自治旗", "Autonomous Banner", COUNTY), ("新区", "New Area", None), ("街道", "Subdistrict", TOWNSHIP),
+    ("社区", "Community", VILLAGE), ("地区", "Prefecture", CITY), ("省", "Province", PROVINCE),
+    ("市", "City", CITY), ("州", "Prefecture", CITY), ("盟", "League", CITY), ("县", "County", COUNTY),
+    ("旗", "Banner", COUNTY), ("区", "District", DISTRICT), ("镇", "Town", TOWNSHIP), ("乡", "Township", TOWNSHIP),
+    ("村", "Village", VILLAGE),
+)
+# Suffixes a place found by rule may carry (市 and 省 places are all in the glossary; 区 is too often
+# part of an ordinary word: 景区, 园区, 社区).
+RULE_SUFFIXES = ("自治州", "自治县", "自治旗", "街道", "县", "旗", "镇", "乡", "村")
+# The 55 ethnic minorities and the Han, in their official English (autonomous areas are named after them).
+ETHNIC_GROUPS = {
+    "汉族": "Han", "蒙古族": "Mongolian", "回族": "Hui", "藏族": "Tibetan", "维吾尔族": "Uygur", "苗族": "Miao",
+    "彝族": "Yi", "壮族": "Zhuang", "布依族": "Bouyei", "朝鲜族": "Korean", "满族": "Manchu", "侗族": "Dong",
+    "瑶族": "Yao", "白族": "Bai", "土家族": "Tujia", "哈尼族": "Hani", "哈萨克族": "Kazak", "傣族": "Dai", "黎族": "Li",
+    "傈僳族": "Lisu", "佤族": "Va", "畲族": "She", "高山族": "Gaoshan", "拉祜族": "Lahu", "水族": "Shui",
+    "东乡族": "Dongxiang", "纳西族": "Naxi", "景颇族": "Jingpo", "柯尔克孜族": "Kirgiz", "土族": "Tu",
+    "达斡尔族": "Daur", "仫佬族": "Mulao", "羌族": "Qiang", "布朗族": "Blang", "撒拉族": "Salar", "毛南族": "Maonan",
+    "仡佬族": "Gelao", "锡伯族": "Xibe", "阿昌族": "Achang", "普米族": "Pumi", "塔吉克族": "Tajik", "怒族": "Nu",
+    "乌孜别克族": "Uzbek", "俄罗斯族": "Russian", "鄂温克族": "Ewenki", "德昂族": "De'ang", "保安族": "Bonan",
+    "裕固族": "Yugur", "京族": "Gin", "塔塔尔族": "Tatar", "独龙族": "Derung", "鄂伦春族": "Oroqen",
+    "赫哲族": "Hezhen", "门巴族": "Monba", "珞巴族": "Lhoba", "基诺族": "Jino",
+}
+_ETHNIC = re.compile("|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)))
+
+# A rule place's name never starts with a determiner or a number (全县, 本村, 该镇, 各乡, 两村) ...
+_NOT_NAME_START = set("全本该各每此这那某其同邻外一二三四五六七八九十两几多这") | set("0123456789")
+# ... never holds a function character ...
+_NOT_IN_PLACE = set("的地得着了在和是与及等对向为把被将从到也都就还又而之个们说以于由经让使给")
+# ... and is not an ordinary word that qualifies villages and towns.
+_NOT_PLACE_NAMES = set("""美丽 文明 特色 重点 示范 中心 贫困 行政 自然 先进 明星 幸福 和美 宜居 生态 旅游 传统 历史 数字
+    智慧 红色 绿色 试点 边境 沿海 山区 城中 城郊 周边 农业 工业 产业 专业 淘宝 电商 网红 千年 百年 文化 特困 深度 易地
+    搬迁 安置 移民 整体 新型 现代 未来 乡村 城市 城镇 农村 老区 革命 少数 民族 边远 偏远 脱贫 富裕 小康 共富 样板
+    标杆 模范 全国 全省 全市 全县 所在 当地 附近 各地 外地 本地 异地 家乡 故乡 老家 周围 光荣 英雄 枢纽 重要 主要""".split())
+# Characters that end a word that leads into a place: 来到 赴 在 走进 位于 …
+_LEADING_VERB_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t")
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """A place as a slot takes it: its Chinese as written, its bare English and its level (None: unknown)."""
+
+    zh: str
+    en: str
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedMatch:
+    """A glossary (or rule) match with its final English: a slotted term absorbs the place written before it."""
+
+    start: int
+    end: int
+    en: str
+    term: Term
+    place: PlaceName | None = None  # the place that filled the slot, when one did
+    place_term: Term | None = None  # the place's own match, when it was written before the term
+
+    @property
+    def source(self) -> str:
+        """The term's source, after the written place's ("glossary/national-places.tsv:9+glossary/national.tsv:12")."""
+        return f"{self.place_term.source}+{self.term.source}" if self.place_term is not None else self.term.source
+
+
+# ---------------------------------------------------------------------------
+# Levels and English of places
+# ---------------------------------------------------------------------------
+
+def term_level(zh: str) -> str | None:
+    """The administrative level a term's Chinese names (市委书记 city, 常务副省长 province), or None."""
+    best: tuple[int, int, str] | None = None
+    for mark, level in LEVEL_MARKS:
+        pos = zh.find(mark)
+        if pos >= 0 and (best is None or (pos, -len(mark)) < (best[0], best[1])):
+            best = (pos, -len(mark), level)
+    return best[2] if best else None
+
+
+def split_suffix(zh: str) -> tuple[str, str, str | None, str | None]:
+    """(name, suffix, suffix English, level) of a place's Chinese; the suffix is "" when it has none."""
+    for suffix, en, level in PLACE_SUFFIXES:
+        if zh.endswith(suffix) and len(zh) > len(suffix):
+            return zh[: -len(suffix)], suffix, en, level
+    return zh, "", None, None
+
+
+def place_level(zh: str, glossary: Glossary | None) -> str | None:
+    """The level of a place written ``zh``: from its suffix, else from the suffixed form the glossary lists."""
+    _, suffix, _, level = split_suffix(zh)
+    if suffix:
+        return level
+    if glossary is not None:
+        for suffix, _, level in PLACE_SUFFIXES:
+            if level is None:
+                continue
+            term = glossary.lookup(zh + suffix)
+            if term is not None and term.type == "place":
+                return level
+    return None
+
+
+def english_level(en: str, glossary: Glossary | None) -> str | None:
+    """The level of a place given in English (a ``--place`` option): the highest the glossary lists it at."""
+    if glossary is None or not en:
+        return None
+    levels = glossary.place_levels().get(bare_english(en).casefold(), set())
+    return next((level for level in LEVELS if level in levels), None)
+
+
+def rule_place_english(zh: str) -> str:
+    """English for a place not in the glossary: 石溪县 -> "Shixi County", 新安乡 -> "Xin'an Township",
+    恩施土家族苗族自治州 -> "Enshi Tujia and Miao Autonomous Prefecture"."""
+    name, _, suffix_en, _ = split_suffix(zh)
+    groups = [ETHNIC_GROUPS[m.group()] for m in _ETHNIC.finditer(name)] if "自治" in zh else []
+    if groups:
+        name = name[: _ETHNIC.search(name).start()]
+    parts = [romanize_word(name)] if name else []
+    if groups:
+        parts.append(groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " and " + groups[-1])
+    if suffix_en:
+        parts.append(suffix_en)
+    return " ".join(parts)
+
+
+def place_name(zh: str, glossary: Glossary | None) -> PlaceName:
+    """A place as a slot takes it: its glossary English (or the rule's), bare, with its level."""
+    term = glossary.lookup(zh) if glossary is not None else None
+    en = term.en if term is not None and term.type == "place" else rule_place_english(zh)
+    return PlaceName(zh, bare_english(en), place_level(zh, glossary))
+
+
+# ---------------------------------------------------------------------------
+# Places found by rule
+# ---------------------------------------------------------------------------
+
+def rule_term(zh: str) -> Term:
+    """The Term standing for a place found by rule (its source reads "rule")."""
+    return Term(zh=zh, en=rule_place_english(zh), type="place", file="rule")
+
+
+def _is_place_name(name: str) -> bool:
+    if not 2 <= len(name) <= 4 or not all(is_han(c) for c in name):
+        return False
+    if name[0] in _NOT_NAME_START or any(c in _NOT_IN_PLACE for c in name) or name in _NOT_PLACE_NAMES:
+        return False
+    if any(name[i:] in _NOT_PLACE_NAMES for i in range(1, len(name) - 1)):
+        return False
+    tag = words.word_tags().get(name)
+    return not (tag is not None and tag.startswith(("a", "v", "d", "r", "m", "q", "p", "c", "u", "t", "f")))
+
+
+def _name_before(text: str, pos: int, floor: int, longest: int) -> int | None:
+    """Where the name of a place whose suffix starts at ``pos`` begins (it may begin at ``floor``), or None."""
+    if pos - floor < 2:
+        return None
+    if pos - floor <= longest:
+        start = floor
+    else:
+        # Read back over jieba's words of the text before the suffix, up to ``longest`` characters,
+        # stopping at a verb, preposition or other word that leads into a place (来到|石溪).
+        start = pos
+        window = text[max(floor, pos - longest - 4):pos]
+        tokens = list(words.pos_cut(window))
+        for token in reversed(tokens):
+            if pos - (start - len(token.word)) > longest:
+                break
+            if len(token.word) > 1 and token.flag.startswith(_LEADING_VERB_TAGS):
+                break
+            if token.word in _NOT_IN_PLACE:
+                break
+            start -= len(token.word)
+        if pos - start < 2:
+            return None
+    # A name made of an ordinary word and one more character (示范|村 is no name; 美丽|新|村 neither).
+    return start if _is_place_name(text[start:pos]) else None
+
+
+def with_rule_places(text: str, glossary: Glossary | None, matches: list[TermMatch],
+                     names: list[tuple[int, int]] = ()) -> list[TermMatch]:
+    """``matches`` (the glossary's, in text order) with the places the glossary does not list added
+    (石溪县, 枫林镇, 下坪村) as matches of made-up place Terms whose source reads "rule".
+
+    A rule place never overlaps a glossary match, except where its suffix is the first character
+    of one: before a slotted term (石溪|县委书记) the place is its bare name (石溪, romanised) for the
+    term's slot; before a term whose rest is a term too (下坪|村党支部书记: 党支部书记) the place takes
+    the suffix and the match is cut to the rest. ``names``: spans the name rules read as persons,
+    never places.
+    """
+    starting = {m.start: m for m in matches}
+    taken = bytearray(len(text))
+    for m in matches:
+        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+    for start, end in names:
+        taken[start:end] = b"\x01" * (end - start)
+    out = list(matches)
+    floor = 0  # a place's name starts after the last clause mark or match
+    for i, ch in enumerate(text):
+        if not is_han(ch):
+            floor = i + 1
+            continue
+        if i > 0 and taken[i - 1] and not taken[i]:
+            floor = max(floor, i)
+        suffix = next((x for x in RULE_SUFFIXES if text.startswith(x, i)), None)
+        if suffix is None:
+            continue
+        follower = starting.get(i)
+        rest = None
+        if follower is not None:
+            if not follower.term.zh.startswith(suffix):
+                continue
+            if PLACE_SLOT not in follower.term.en:
+                rest = glossary.lookup(follower.term.zh[len(suffix):]) if glossary is not None else None
+                if rest is None:
+                    continue
+        elif any(taken[i:i + len(suffix)]):
+            continue
+        if _suffix_in_word(text, i, suffix):
+            continue
+        start = _name_before(text, i, floor, 4 if suffix == "村" else 3)
+        if start is None or any(taken[start:i]):
+            continue
+        if follower is not None and rest is None:  # 石溪 for 县委书记's slot
+            zh = text[start:i]
+            out.append(TermMatch(start, i, Term(zh=zh, en=romanize_word(zh), type="place", file="rule")))
+            continue
+        end = i + len(suffix)
+        out.append(TermMatch(start, end, rule_term(text[start:end])))
+        if follower is not None:  # 村党支部书记 -> 村 for the place, 党支部书记 for the term
+            out.remove(follower)
+            out.append(TermMatch(end, follower.end, rest))
+        taken[start:end] = b"\x01" * (end - start)
+    return sorted(out, key=lambda m: m.start)
+
+
+# Words a suffix character starts (or ends, with the character before it): then it is no suffix.
+_SUFFIX_WORDS = {"乡村", "乡镇", "村镇", "镇村", "县乡", "县域", "村庄", "村落", "村寨", "村级", "乡土", "乡亲"}
+
+
+def _suffix_in_word(text: str, i: int, suffix: str) -> bool:
+    """Whether the suffix at ``i`` belongs to an ordinary word (以乡|村: 乡村 "countryside")."""
+    if text[i:i + 2] in _SUFFIX_WORDS or (i > 0 and text[i - 1:i + 1] in _SUFFIX_WORDS):
+        return True
+    before = text[i - 1:i + len(suffix)] if i > 0 else ""
+    tag = words.word_tags().get(before)
+    return tag is not None and not tag.startswith("ns") and len(suffix) == 1
+
+
+# ---------------------------------------------------------------------------
+# Filling slots
+# ---------------------------------------------------------------------------
+
+def render_matches(text: str, matches: list[TermMatch], glossary: Glossary | None,
+                   edition_place: PlaceName | None) -> list[RenderedMatch]:
+    """The matches of one sentence with their English, slots filled (see the module docstring).
+
+    A place match that ends where a slotted term starts is merged into it. ``matches`` are in
+    text order and do not overlap.
+    """
+    out: list[RenderedMatch] = []
+    given: dict[str | None, PlaceName] = {}  # level -> the place written before a term of that level
+    i = 0
+    while i < len(matches):
+        m = matches[i]
+        nxt = matches[i + 1] if i + 1 < len(matches) else None
+        if (m.term.type == "place" and nxt is not None and nxt.start == m.end and PLACE_SLOT in nxt.term.en
+):
+            place = PlaceName(m.term.zh, bare_english(m.term.en), place_level(m.term.zh, glossary))
+            level = term_level(nxt.term.zh)
+            given[level] = place
+            out.append(RenderedMatch(m.start, nxt.end, fill_place(nxt.term.en, place.en), nxt.term, place, m.term))
+            i += 2
+            continue
+        if PLACE_SLOT in m.term.en:
+            level = term_level(m.term.zh)
+            place = given.get(level)
+            if place is None and edition_place is not None and (
+                    edition_place.level is None or level is None or edition_place.level == level):
+                place = edition_place
+            out.append(RenderedMatch(m.start, m.end, render_term(m.term, place.en if place else None), m.term,
+                                     place))
+        else:
+            out.append(RenderedMatch(m.start, m.end, m.term.en, m.term))
+        i += 1
+    return out
