@@ -192,6 +192,8 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
     work: list[_Work] = []
     remembered: list[Segment] = []
     for seg in edition.segments():
+        if seg.engine == "byline" and seg.en:  # set in English convention by stages/bylines.py, not translated
+            continue
         seg.engine = engine.name
         if "missed-term" in seg.flags:  # from an earlier translation of this segment
             seg.flags.remove("missed-term")
