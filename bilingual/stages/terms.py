@@ -43,6 +43,7 @@ _TIME_PREFIX = re.compile(
     r"|上午|下午|中午|晚上|早上|凌晨|傍晚|当天|当日|今天|昨天|近日|日前|目前|此前|随后|同日)*[，,、\s]*$")
 _CLAUSE_END = set("，。；：！？,.;:!?、）)」”\"")
 PAPER_SUFFIXES = ("晚报", "日报", "都市报", "早报", "新闻", "报")
+STRONG_NAMES = ("latin", "dotted", "tibetan")  # name rules whose reading beats the glossary's
 
 
 def find_terms(edition: Edition, glossary: Glossary) -> Edition:
@@ -65,6 +66,9 @@ def find_terms(edition: Edition, glossary: Glossary) -> Edition:
         for n in names:
             found_by_rule.setdefault(n.zh, n)
     everywhere = {zh: n.en for zh, n in found_by_rule.items()}
+    for n in list(found_by_rule.values()):  # 古特雷斯 after 安东尼奥·古特雷斯（António Guterres）
+        for zh, en in n.short:
+            everywhere.setdefault(zh, en)
     counts: Counter = Counter()
     places: dict[str, dict] = {}
     for seg in segments:
@@ -97,10 +101,13 @@ def segment_hits(seg: Segment, glossary: Glossary, place: PlaceName | str | None
     text = seg.text_key
     hits: list[TermHit] = []
     taken = bytearray(len(text))
-    # A name the rules read longer than a listed person at the same place (谢宏越 over 谢宏) wins.
-    longer_names = {(n.start, n.end) for n in names if n.how != "glossary"}
+    # A name the rules read over a listed person (谢宏越 over 谢宏) wins; so does a transliterated,
+    # bracketed or Tibetan name over any term inside it.
+    rule_names = [n for n in names if n.how != "glossary"]
     matches = [m for m in glossary.match(text)
-               if not (m.term.type == "person" and any(s == m.start and e > m.end for s, e in longer_names))]
+               if not any(n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
+                          and (m.term.type == "person" or n.how in STRONG_NAMES) for n in rule_names)
+               and not any(n.start < m.end and m.start < n.end and n.how in STRONG_NAMES for n in rule_names)]
     matches = with_rule_places(text, glossary, matches, [(n.start, n.end) for n in names if n.how != "glossary"])
     for r in render_matches(text, matches, glossary, place):
         hits.append(TermHit(text[r.start:r.end], r.en, r.term.type, r.start, r.end, source=r.source))

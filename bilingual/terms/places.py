@@ -331,4 +331,44 @@ def render_matches(text: str, matches: list[TermMatch], glossary: Glossary | Non
         else:
             out.append(RenderedMatch(m.start, m.end, m.term.en, m.term))
         i += 1
+    return compose_titles(text, out, glossary)
+
+
+# Titles of foreign states and governments, after a country: 埃及总理 "Prime Minister of Egypt".
+FOREIGN_TITLES = {"总统": "President", "副总统": "Vice President", "总理": "Prime Minister", "首相": "Prime Minister",
+                  "副总理": "Deputy Prime Minister", "外长": "Foreign Minister", "外交部长": "Foreign Minister",
+                  "国王": "King", "女王": "Queen", "王储": "Crown Prince", "议长": "Speaker"}
+_CHINA = {"中国", "我国", "中华人民共和国", "中方"}
+LONGEST_COMPOSED_TITLE = 5  # 主席, 副局长, 党委书记, 首席统计师: a longer title row names its body itself
+
+
+def compose_titles(text: str, rendered: list[RenderedMatch], glossary: Glossary | None) -> list[RenderedMatch]:
+    """A body followed by a title becomes "Title of Body": 民盟中央主席 -> "Chairman of the Central
+    Committee of the China Democratic League", 国家统计局副局长 -> "Deputy Director of the National
+    Bureau of Statistics", 市总工会主席 -> "Chairman of the Weifang Federation of Trade Unions"; with 原
+    between, "former ...". A foreign country before a head of state or government: 埃及总理 -> "Prime
+    Minister of Egypt" (China's own 总理 is the Premier, a glossary row).
+    """
+    out: list[RenderedMatch] = []
+    i = 0
+    while i < len(rendered):
+        body = rendered[i]
+        title = rendered[i + 1] if i + 1 < len(rendered) else None
+        gap = text[body.end:title.start] if title is not None else ""
+        if title is not None and title.term.type == "title" and gap in ("", "原") and PLACE_SLOT not in title.en \
+                and title.end - title.start <= LONGEST_COMPOSED_TITLE:
+            former = "former " if gap else ""
+            en = None
+            if body.term.type == "org" and PLACE_SLOT not in body.en:
+                en = f"{former}{title.en} of {body.en}"
+            elif body.term.type == "place" and text[body.start:body.end] not in _CHINA and \
+                    text[title.start:title.end] in FOREIGN_TITLES and place_level(body.term.zh, glossary) is None:
+                en = f"{former}{FOREIGN_TITLES[text[title.start:title.end]]} of {body.en}"
+            if en is not None:
+                out.append(RenderedMatch(body.start, title.end, en, title.term, body.place,
+                                         body.place_term or body.term))
+                i += 2
+                continue
+        out.append(body)
+        i += 1
     return out
