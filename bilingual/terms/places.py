@@ -55,9 +55,9 @@ PLACE_SUFFIXES = (
     ("旗", "Banner", COUNTY), ("区", "District", DISTRICT), ("镇", "Town", TOWNSHIP), ("乡", "Township", TOWNSHIP),
     ("村", "Village", VILLAGE),
 )
-# Suffixes a place found by rule may carry (市 and 省 places are all in the glossary; 区 is too often
-# part of an ordinary word: 景区, 园区, 社区).
-RULE_SUFFIXES = ("自治州", "自治县", "自治旗", "街道", "县", "旗", "镇", "乡", "村")
+# Suffixes a place found by rule may carry (市 and 省 places are all in the glossary; 区 only with
+# other places, being too often part of an ordinary word: 景区, 园区, 开发区).
+RULE_SUFFIXES = ("自治州", "自治县", "自治旗", "街道", "县", "旗", "区", "镇", "乡", "村")
 # The 55 ethnic minorities and the Han, in their official English (autonomous areas are named after them).
 ETHNIC_GROUPS = {
     "汉族": "Han", "蒙古族": "Mongolian", "回族": "Hui", "藏族": "Tibetan", "维吾尔族": "Uygur", "苗族": "Miao",
@@ -74,16 +74,15 @@ ETHNIC_GROUPS = {
 _ETHNIC = re.compile("|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)))
 
 # A rule place's name never starts with a determiner or a number (全县, 本村, 该镇, 各乡, 两村) ...
-_NOT_NAME_START = set("全本该各每此这那某其同邻外一二三四五六七八九十两几多这") | set("0123456789")
+_NOT_NAME_START = set("全本该各每此这那某其同邻外一二三四五六七八九十百千万两几多欠") | set("0123456789")
 # ... never holds a function character ...
+PROPER_TAGS = ("ns", "nr", "nz", "nt")  # jieba's tags of proper nouns
 _NOT_IN_PLACE = set("的地得着了在和是与及等对向为把被将从到也都就还又而之个们说以于由经让使给")
 # ... and is not an ordinary word that qualifies villages and towns.
 _NOT_PLACE_NAMES = set("""美丽 文明 特色 重点 示范 中心 贫困 行政 自然 先进 明星 幸福 和美 宜居 生态 旅游 传统 历史 数字
     智慧 红色 绿色 试点 边境 沿海 山区 城中 城郊 周边 农业 工业 产业 专业 淘宝 电商 网红 千年 百年 文化 特困 深度 易地
     搬迁 安置 移民 整体 新型 现代 未来 乡村 城市 城镇 农村 老区 革命 少数 民族 边远 偏远 脱贫 富裕 小康 共富 样板
     标杆 模范 全国 全省 全市 全县 所在 当地 附近 各地 外地 本地 异地 家乡 故乡 老家 周围 光荣 英雄 枢纽 重要 主要""".split())
-# Characters that end a word that leads into a place: 来到 赴 在 走进 位于 …
-_LEADING_VERB_TAGS = ("v", "p", "c", "u", "d", "r", "m", "q", "f", "t")
 
 
 @dataclass(frozen=True)
@@ -188,53 +187,81 @@ def rule_term(zh: str) -> Term:
     return Term(zh=zh, en=rule_place_english(zh), type="place", file="rule")
 
 
-def _is_place_name(name: str) -> bool:
+def _is_place_name(name: str, suffix: str, chained: bool = False) -> bool:
+    """Whether ``name`` + ``suffix`` reads as a place's name: no determiner, function word or ordinary
+    qualifier (全县, 以乡村, 示范村, 美丽乡村, 推进|全县), no common word (功能区, 特色小镇, 新农村), and not
+    a common word of jieba's as a whole (贫困县, 自贸区) unless it stands in a list of places
+    (``chained``: 寒亭区、坊子区, though jieba knows 坊子区 as a noun)."""
+    if suffix.startswith("自治"):  # 玉屏侗族自治县: a name and the peoples it is named after
+        groups = _ETHNIC.search(name)
+        if groups is None or not name.endswith("族"):
+            return False
+        name = name[:groups.start()]
+        return not name or _is_place_name(name, "", chained) if len(name) != 1 else False
     if not 2 <= len(name) <= 4 or not all(is_han(c) for c in name):
         return False
     if name[0] in _NOT_NAME_START or any(c in _NOT_IN_PLACE for c in name) or name in _NOT_PLACE_NAMES:
         return False
     if any(name[i:] in _NOT_PLACE_NAMES for i in range(1, len(name) - 1)):
         return False
-    tag = words.word_tags().get(name)
-    return not (tag is not None and tag.startswith(("a", "v", "d", "r", "m", "q", "p", "c", "u", "t", "f")))
+    tags, freq = words.word_tags(), words.frequencies()
+    if not chained and suffix:
+        for word in (name + suffix, name[-1] + suffix):  # 贫困县 / 新农|村: 农村
+            tag = tags.get(word)
+            if tag is not None and not tag.startswith(PROPER_TAGS if word == name + suffix else ("ns",)):
+                return False
+    for token in words.pos_cut(name):
+        if len(token.word) < 2 or token.flag.startswith(PROPER_TAGS):
+            continue
+        if token.flag.startswith(_NOT_NAME_TAGS) or (freq.get(token.word) or 0) > COMMON_WORD:
+            return False
+    return True
 
 
-def _name_before(text: str, pos: int, floor: int, longest: int) -> int | None:
-    """Where the name of a place whose suffix starts at ``pos`` begins (it may begin at ``floor``), or None."""
-    if pos - floor < 2:
+# A word of a place's name is a proper noun, or a rare word (坊子, 黄泥); a common one (功能, 特色) is not.
+COMMON_WORD = 300
+_NOT_NAME_TAGS = ("a", "v", "d", "r", "m", "q", "p", "c", "u", "t", "f", "j", "b", "z")
+
+
+def _name_before(text: str, pos: int, floor: int, suffix: str, chained: bool = False) -> int | None:
+    """Where the name of a place whose suffix starts at ``pos`` begins, at ``floor`` or later, or None.
+
+    The longest name of two to three characters (four before 村) that starts at ``floor`` or at a
+    word boundary of jieba's segmentation (在|昌乐县, 来到|石溪县) and reads as a place's name.
+    """
+    longest = 12 if suffix.startswith("自治") else 4 if suffix == "村" else 3
+    low = max(floor, pos - longest)
+    if pos - low < 2:
         return None
-    if pos - floor <= longest:
-        start = floor
-    else:
-        # Read back over jieba's words of the text before the suffix, up to ``longest`` characters,
-        # stopping at a verb, preposition or other word that leads into a place (来到|石溪).
-        start = pos
-        window = text[max(floor, pos - longest - 4):pos]
-        tokens = list(words.pos_cut(window))
-        for token in reversed(tokens):
-            if pos - (start - len(token.word)) > longest:
-                break
-            if len(token.word) > 1 and token.flag.startswith(_LEADING_VERB_TAGS):
-                break
-            if token.word in _NOT_IN_PLACE:
-                break
-            start -= len(token.word)
-        if pos - start < 2:
-            return None
-    # A name made of an ordinary word and one more character (示范|村 is no name; 美丽|新|村 neither).
-    return start if _is_place_name(text[start:pos]) else None
+    boundaries, at = {floor}, floor
+    for token in words.cut(text[floor:pos]):
+        at += len(token)
+        boundaries.add(at)
+    for start in range(low, pos - 1):
+        if (start in boundaries or text[start - 1] in _NOT_IN_PLACE) and \
+                _is_place_name(text[start:pos], suffix, chained and start == floor):
+            return start
+    return None
+
+
+def _bare_place_before(matches: list[TermMatch], i: int) -> TermMatch | None:
+    """The glossary place without a suffix that ends at ``i`` (奎文 before 区), if any."""
+    for m in matches:
+        if m.end == i and m.term.type == "place" and m.term.file != "rule" and not split_suffix(m.term.zh)[1]:
+            return m
+    return None
 
 
 def with_rule_places(text: str, glossary: Glossary | None, matches: list[TermMatch],
                      names: list[tuple[int, int]] = ()) -> list[TermMatch]:
     """``matches`` (the glossary's, in text order) with the places the glossary does not list added
-    (石溪县, 枫林镇, 下坪村) as matches of made-up place Terms whose source reads "rule".
+    (石溪县, 枫林镇, 下坪村, 奎文区) as matches of made-up place Terms whose source reads "rule".
 
     A rule place never overlaps a glossary match, except where its suffix is the first character
     of one: before a slotted term (石溪|县委书记) the place is its bare name (石溪, romanised) for the
     term's slot; before a term whose rest is a term too (下坪|村党支部书记: 党支部书记) the place takes
-    the suffix and the match is cut to the rest. ``names``: spans the name rules read as persons,
-    never places.
+    the suffix and the match is cut to the rest. A listed place without its suffix (株洲 in 株洲县)
+    takes the suffix. ``names``: spans the name rules read as persons, never places.
     """
     starting = {m.start: m for m in matches}
     taken = bytearray(len(text))
@@ -253,8 +280,12 @@ def with_rule_places(text: str, glossary: Glossary | None, matches: list[TermMat
         suffix = next((x for x in RULE_SUFFIXES if text.startswith(x, i)), None)
         if suffix is None:
             continue
+        end = i + len(suffix)
         follower = starting.get(i)
         rest = None
+        absorbed = None
+        if follower is not None and follower.term.zh == suffix:  # 自治县 is a term of its own: the place takes it
+            absorbed, follower = follower, None
         if follower is not None:
             if not follower.term.zh.startswith(suffix):
                 continue
@@ -262,19 +293,31 @@ def with_rule_places(text: str, glossary: Glossary | None, matches: list[TermMat
                 rest = glossary.lookup(follower.term.zh[len(suffix):]) if glossary is not None else None
                 if rest is None:
                     continue
-        elif any(taken[i:i + len(suffix)]):
+        elif (absorbed is None and any(taken[i:end])) or _suffix_in_word(text, i):
             continue
-        if _suffix_in_word(text, i, suffix):
+        bare = _bare_place_before(out, i) if follower is None else None
+        if bare is not None:  # 奎文 + 区
+            out.remove(bare)
+            _, _, suffix_en, _ = split_suffix(text[bare.start:end])
+            term = Term(zh=text[bare.start:end], en=f"{bare_english(bare.term.en)} {suffix_en}", type="place",
+                        file="rule")
+            out.append(TermMatch(bare.start, end, term))
+            taken[bare.start:end] = b"\x01" * (end - bare.start)
             continue
-        start = _name_before(text, i, floor, 4 if suffix == "村" else 3)
+        chained = any(m.term.type == "place" and (m.end == floor or (m.end == floor - 1 and text[floor - 1] == "、"))
+                      for m in out)
+        start = _name_before(text, i, floor, suffix, chained)
         if start is None or any(taken[start:i]):
+            continue
+        if suffix == "区" and not _listed_with_places(text, start, end, out):
             continue
         if follower is not None and rest is None:  # 石溪 for 县委书记's slot
             zh = text[start:i]
             out.append(TermMatch(start, i, Term(zh=zh, en=romanize_word(zh), type="place", file="rule")))
             continue
-        end = i + len(suffix)
         out.append(TermMatch(start, end, rule_term(text[start:end])))
+        if absorbed is not None:
+            out.remove(absorbed)
         if follower is not None:  # 村党支部书记 -> 村 for the place, 党支部书记 for the term
             out.remove(follower)
             out.append(TermMatch(end, follower.end, rest))
@@ -282,17 +325,27 @@ def with_rule_places(text: str, glossary: Glossary | None, matches: list[TermMat
     return sorted(out, key=lambda m: m.start)
 
 
-# Words a suffix character starts (or ends, with the character before it): then it is no suffix.
-_SUFFIX_WORDS = {"乡村", "乡镇", "村镇", "镇村", "县乡", "县域", "村庄", "村落", "村寨", "村级", "乡土", "乡亲"}
-
-
-def _suffix_in_word(text: str, i: int, suffix: str) -> bool:
-    """Whether the suffix at ``i`` belongs to an ordinary word (以乡|村: 乡村 "countryside")."""
-    if text[i:i + 2] in _SUFFIX_WORDS or (i > 0 and text[i - 1:i + 1] in _SUFFIX_WORDS):
+def _listed_with_places(text: str, start: int, end: int, matches: list[TermMatch]) -> bool:
+    """Whether a district read by rule stands with other places: right after one (常州市武进区) or after
+    one in a 、 list (坊子 after 寒亭区、); or, its name being nobody's word or a proper noun, before
+    another X区 in a list (奎文区、潍城区); 功能区、核心区 are no places."""
+    if any(m.term.type == "place" and (m.end == start or (m.end == start - 1 and text[start - 1] == "、"))
+           for m in matches):
         return True
-    before = text[i - 1:i + len(suffix)] if i > 0 else ""
-    tag = words.word_tags().get(before)
-    return tag is not None and not tag.startswith("ns") and len(suffix) == 1
+    tag = words.word_tags().get(text[start:end - 1])
+    if tag is not None and not tag.startswith(PROPER_TAGS):
+        return False
+    return text[end:end + 1] == "、" and re.match(r"[\u4e00-\u9fff]{2,3}区", text[end + 1:end + 5]) is not None
+
+
+# Words a suffix character starts or ends with the character before it: there it is no suffix.
+_SUFFIX_WORDS = {"乡村", "乡镇", "村镇", "镇村", "县乡", "县域", "村庄", "村落", "村寨", "村级", "乡土", "乡亲",
+                 "区域", "区位", "区块", "区间", "区别", "区分"}
+
+
+def _suffix_in_word(text: str, i: int) -> bool:
+    """Whether the suffix character at ``i`` belongs to an ordinary word (以乡|村: 乡村 "countryside")."""
+    return text[i:i + 2] in _SUFFIX_WORDS or (i > 0 and text[i - 1:i + 1] in _SUFFIX_WORDS)
 
 
 # ---------------------------------------------------------------------------
@@ -331,7 +384,46 @@ def render_matches(text: str, matches: list[TermMatch], glossary: Glossary | Non
         else:
             out.append(RenderedMatch(m.start, m.end, m.term.en, m.term))
         i += 1
-    return compose_titles(text, out, glossary)
+    return compose_titles(text, compose_places(text, out, glossary), glossary)
+
+
+def compose_places(text: str, rendered: list[RenderedMatch], glossary: Glossary | None) -> list[RenderedMatch]:
+    """Places written one inside the next, largest first (吉安市石溪县枫林镇下坪村, 常州市武进区), become
+    one match in English address order, smallest first: "Xiaping Village, Fenglin Town, Shixi County,
+    Ji'an", "Wujin District, Changzhou"."""
+    out: list[RenderedMatch] = []
+    i = 0
+    while i < len(rendered):
+        j = i
+        levels = [_match_level(rendered[i], glossary)]
+        while (j + 1 < len(rendered) and rendered[j + 1].start == rendered[j].end
+               and rendered[j + 1].term.type == "place" and rendered[j].term.type == "place"
+               and PLACE_SLOT not in rendered[j].term.en):
+            level = _match_level(rendered[j + 1], glossary)
+            if level is None or levels[-1] is None or LEVELS.index(level) <= LEVELS.index(levels[-1]):
+                break
+            levels.append(level)
+            j += 1
+        if j == i:
+            out.append(rendered[i])
+        else:
+            chain = rendered[i:j + 1]
+            en = ", ".join(r.en for r in reversed(chain))
+            out.append(RenderedMatch(chain[0].start, chain[-1].end, en, chain[-1].term, None,
+                                     chain[0].place_term or chain[0].term))
+        i = j + 1
+    return out
+
+
+def _match_level(r: RenderedMatch, glossary: Glossary | None) -> str | None:
+    if r.term.type != "place":
+        return None
+    level = place_level(r.term.zh, glossary if r.term.file != "rule" else None)
+    return DISTRICT_AS_COUNTY.get(level, level)
+
+
+# A district and a county are of one rank (both under a city).
+DISTRICT_AS_COUNTY = {DISTRICT: COUNTY}
 
 
 # Titles of foreign states and governments, after a country: 埃及总理 "Prime Minister of Egypt".
