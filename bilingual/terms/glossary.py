@@ -20,11 +20,12 @@ with the higher priority (local files over ``national.tsv``).
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
+from operator import itemgetter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -65,9 +66,11 @@ class Term:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@dataclass(frozen=True)
-class TermMatch:
-    """A glossary term found in a text: ``text[start:end]`` is the term's Chinese (normalised)."""
+class TermMatch(NamedTuple):
+    """A glossary term found in a text: ``text[start:end]`` is the term's Chinese (normalised).
+
+    A named tuple: matching makes thousands of them a second.
+    """
 
     start: int
     end: int
@@ -278,6 +281,9 @@ class Glossary:
         self._automaton = None
         self._persons: list[Term] | None = None
         self._place_levels: dict[str, set[str]] | None = None
+        # Places that may give their last character to the term after them (株洲市 in 株洲市委).
+        self._suffixed_places = {t.zh for t in self._by_key.values()
+                                 if t.type == "place" and len(t.zh) >= 3 and t.zh[-1] in PLACE_SUFFIX_CHARS}
 
     def __iter__(self):
         return iter(self.terms)
@@ -312,12 +318,11 @@ class Glossary:
         if not text or not len(automaton):
             return []
         key = normalise_key(text)
-        found = []
-        for end_index, (length, term) in automaton.iter(key):
-            start = end_index + 1 - length
-            found.append((start, end_index + 1, term))
+        found = [(end_index + 1 - length, end_index + 1, term) for end_index, (length, term) in automaton.iter(key)]
         boundaries = WordBoundaries(key)
-        found = self._bare_places(key, found, boundaries)
+        if self._suffixed_places and any(ch in key for ch in PLACE_SUFFIX_CHARS) and \
+                any(t.zh in self._suffixed_places for _, _, t in found):
+            found = self._bare_places(key, found, boundaries)
         return resolve_overlaps(found, boundaries)
 
     def _bare_places(self, key: str, found: list, boundaries: "WordBoundaries") -> list:
@@ -388,16 +393,19 @@ CHECKED_LENGTH = 2
 
 
 class WordBoundaries:
-    """Whether a span of ``text`` cuts through a word of jieba's segmentation of the whole text.
+    """Whether a span of ``text`` cuts through a word of jieba's segmentation around it.
 
-    The text is segmented at most once, and only when a span's edge could form a
-    word with its neighbour (most spans are decided by two dictionary lookups).
+    Most spans are decided by a few dictionary lookups (no word of the dictionary straddles
+    their edges). The others are decided by jieba's segmentation of a window of the text
+    around the span (``WINDOW`` characters on each side), not of the whole sentence: the
+    boundaries near a span depend on its neighbours, and a sentence with many terms costs
+    a few short segmentations instead of one long one each time it is asked.
     """
+
+    WINDOW = 4
 
     def __init__(self, text: str):
         self.text = text
-        self._starts: list[int] | None = None  # word start offsets, then len(text)
-        self._boundary_set: set[int] | None = None
         self.word_starts: set[int] = set()  # offsets known to start a word (a bare place's end)
 
     def crosses(self, start: int, end: int) -> bool:
@@ -408,51 +416,54 @@ class WordBoundaries:
         """
         if start in self.word_starts:
             return False
-        freq = words.frequencies()
-        text = self.text
-        before = text[start - 1:start + 1] if start > 0 else ""
-        after = text[end - 1:end + 1] if end < len(text) else ""
-        if not (freq.get(before) or freq.get(after)):
+        if not (self._straddled(start) or self._straddled(end)):
             return False
-        self._word_starts()
+        lo, hi, bounds = self._window(start, end)
         # The span crosses a word unless both its edges fall on word starts, or it lies inside one word.
-        i = bisect.bisect_right(self._starts, start) - 1  # the word holding ``start``
-        word_start, word_end = self._starts[i], self._starts[i + 1]
-        if word_start <= start and end <= word_end:
+        before = max(b for b in bounds if b <= start)
+        after = min(b for b in bounds if b >= end)
+        if before <= start and end <= after and not any(start < b < end for b in bounds):
             return False
-        return start not in self._boundaries() or end not in self._boundaries()
+        return start not in bounds or end not in bounds
 
     def crosses_left(self, start: int) -> bool:
         """True if a word of jieba's segmentation starts before ``start`` and ends after it (如何|维护 at 何)."""
-        # Only when the character before and the first one form a word or a word's start (jieba's
-        # dictionary holds every prefix of its words) is the text segmented.
-        if start <= 0 or self.text[start - 1:start + 1] not in words.frequencies():
+        if not self._straddled(start):
             return False
-        starts = self._word_starts()
-        i = bisect.bisect_right(starts, start) - 1
-        return starts[i] < start
+        _, _, bounds = self._window(start, start + 1)
+        return start not in bounds
 
     def word_runs_on(self, pos: int, end: int) -> bool:
         """True if the word of jieba's segmentation that starts at ``pos`` ends after ``end`` (市|场 in 长沙市场)."""
         if self.text[pos:end + 1] not in words.frequencies():
             return False
-        starts = self._word_starts()
-        i = bisect.bisect_right(starts, pos) - 1
-        return starts[i] == pos and starts[i + 1] > end
+        _, _, bounds = self._window(pos, end + 1)
+        return pos in bounds and end not in bounds
 
-    def _word_starts(self) -> list[int]:
-        if self._starts is None:
-            self._starts, pos = [], 0
-            for token in words.cut(self.text):
-                self._starts.append(pos)
-                pos += len(token)
-            self._starts.append(pos)
-        return self._starts
+    def _straddled(self, pos: int) -> bool:
+        """Whether some word of the dictionary runs across offset ``pos`` (from before it to after it)."""
+        text = self.text
+        n = len(text)
+        if pos <= 0 or pos >= n:
+            return False
+        freq = words.frequencies()
+        for i in range(pos - 1, max(-1, pos - words.LONGEST_WORD), -1):
+            # A word from i across pos starts with text[i:pos + 1]; the dictionary holds every prefix of its words.
+            j = pos + 1
+            fragment = text[i:j]
+            while fragment in freq:
+                if freq[fragment]:
+                    return True
+                j += 1
+                if j > n or j - i > words.LONGEST_WORD:
+                    break
+                fragment = text[i:j]
+        return False
 
-    def _boundaries(self) -> set[int]:
-        if self._boundary_set is None:
-            self._boundary_set = set(self._starts or ())
-        return self._boundary_set
+    def _window(self, start: int, end: int) -> tuple[int, int, set[int]]:
+        """Word start offsets (absolute) in jieba's segmentation of the text around ``start..end``."""
+        lo, hi = max(0, start - self.WINDOW), min(len(self.text), end + self.WINDOW)
+        return lo, hi, {lo + b for b in words.word_starts(self.text[lo:hi])}
 
 
 def resolve_overlaps(found: list[tuple[int, int, Term]], boundaries: "WordBoundaries | None" = None
@@ -463,11 +474,15 @@ def resolve_overlaps(found: list[tuple[int, int, Term]], boundaries: "WordBounda
     through a word is dropped; for a person, only a word running into the name from the left
     counts (如何|维护 holds no 何维; 李强|调研 still holds 李强).
     """
-    found.sort(key=lambda m: (-(m[1] - m[0]), -m[2].priority, m[0]))
+    if len(found) > 1:
+        found.sort(key=_rank)
     taken = bytearray(max((m[1] for m in found), default=0))
     kept = []
     for start, end, term in found:
-        if any(taken[start:end]):
+        if end - start == 1:
+            if taken[start]:
+                continue
+        elif any(taken[start:end]):
             continue
         if boundaries is not None and end - start <= CHECKED_LENGTH:
             if term.type == "person":
@@ -477,8 +492,17 @@ def resolve_overlaps(found: list[tuple[int, int, Term]], boundaries: "WordBounda
                 continue
         taken[start:end] = b"\x01" * (end - start)
         kept.append(TermMatch(start, end, term))
-    kept.sort(key=lambda m: m.start)
+    if len(kept) > 1:
+        kept.sort(key=_start)
     return kept
+
+
+def _rank(candidate: tuple[int, int, Term]) -> tuple[int, int, int]:
+    start, end, term = candidate
+    return start - end, -term.priority, start
+
+
+_start = itemgetter(0)
 
 
 def content_version(text: str) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..zh import words
 from ..zh.pinyin import COMPOUND_SURNAMES, SINGLE_SURNAMES, romanize_name, romanize_word
@@ -43,7 +44,7 @@ FOLLOW_WORDS = sorted(
     书记 市长 主任 局长 表态 回答 通报 部署 发表 签署 签约 见证 揭牌 点评 批示 的
     当天 当日 今天 昨天 日前 近日 此前 随后 上午 下午 晚上 今年 近年 多次 一起 一道 共同 分别 亲自 专门 同样
     院士 教授 研究员 博士 主席 副主席 委员 代表 总理 部长 省长 县长 区长 镇长 乡长 院长 校长 董事长 总经理 经理
-    厂长 所长 处长 科长 馆长 社长 台长 团长 队长 会长 秘书长 书记员 等人 夫妇 家人""".split(),
+    厂长 所长 处长 科长 馆长 社长 台长 团长 队长 会长 秘书长 书记员 等人 夫妇 家人 来自 出生 毕业 现任 曾任""".split(),
     key=len, reverse=True,
 )
 PUNCTUATION = set("，。、；：！？,.;:!?（）()“”\"'‘’《》〈〉【】[]·—-…　 \n\t")
@@ -382,8 +383,15 @@ def _without_overlaps(found: list[NameMatch]) -> list[NameMatch]:
 
 def find_known_names(text: str, names: dict[str, str]) -> list[NameMatch]:
     """Every occurrence in ``text`` of names already found elsewhere (zh -> en), longest first, not overlapping."""
+    if not names:
+        return []
     found = []
-    for zh, en in names.items():
-        for hit in re.finditer(re.escape(zh), text):
-            found.append(NameMatch(hit.start(), hit.end(), zh, en, "repeat"))
+    for hit in _names_pattern(tuple(sorted(names, key=len, reverse=True))).finditer(text):
+        found.append(NameMatch(hit.start(), hit.end(), hit.group(), names[hit.group()], "repeat"))
     return _without_overlaps(found)
+
+
+@lru_cache(maxsize=8)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """One alternation of the names, longest first (a page's names are looked for in each of its sentences)."""
+    return re.compile("|".join(re.escape(n) for n in names))
