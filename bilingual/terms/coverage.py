@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..zh import words
-from ..zh.pinyin import romanize_name, romanize_word
+from ..zh.pinyin import romanize_word
 from ..zh.script import all_han
 from .edit import DRAFT_NOTE, HEADER, format_row
 from .glossary import Glossary, Term, bare_english
@@ -80,6 +80,13 @@ def _org_candidates(text: str) -> list[str]:
             if len(phrase) >= 3 and phrase.endswith(ORG_SUFFIXES) and len(run) >= 2 \
                     and token.word not in _NOT_ORG_ENDINGS:
                 found.append(phrase)
+            elif len(run) >= 2:
+                # jieba's word may hold the body and a title after it (医院院长): the body ends inside it.
+                head = "".join(run[:-1])
+                cut = next((k for k in range(len(token.word) - 1, 0, -1)
+                            if token.word[:k].endswith(ORG_SUFFIXES) and token.word[:k] not in _NOT_ORG_ENDINGS), None)
+                if cut is not None:
+                    found.append(head + token.word[:cut])
         else:
             run = []
     # Keep only the longest phrase of each run (衡阳市统计局, not also 市统计局).

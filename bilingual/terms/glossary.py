@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 

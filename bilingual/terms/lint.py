@@ -28,10 +28,9 @@ Warnings (reported, exit status 0):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-
-from collections import Counter
 
 from ..errors import GlossaryError
 from .glossary import (

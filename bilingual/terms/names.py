@@ -271,10 +271,12 @@ _LATIN_ORIGINAL = re.compile(r"[（(]\s*([A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u02
 # Longest first part of a transliterated name read without jieba's help, and longest last part.
 _LONGEST_PART = 6
 # Tibetan name elements (two characters each); a name is two of them (次仁央宗, 扎西顿珠).
-TIBETAN_ELEMENTS = set("""扎西 次仁 央宗 顿珠 卓玛 旦增 丹增 格桑 平措 多吉 拉姆 达瓦 达娃 尼玛 巴桑 次旦 白玛 索朗 普布 德吉
-    曲珍 措姆 边巴 次珠 旺堆 洛桑 强巴 益西 嘎玛 阿旺 贡嘎 仁增 群培 罗布 琼达 米玛 拉巴 桑珠 曲扎 拉珍 央金 贡布 旺姆
-    德庆 欧珠 土登 赤列 晋美 顿旦 格列 朗杰 次仁 加措 嘉措 坚参 坚赞 才让 卓嘎 央拉 玉珍 仓决 德央 次央 尼珍 普珍
-    仁青 索南 扎巴 贡桑 泽仁 拉宗 白珍 格勒 旺久 琼珠 巴珠 次拉 拉旺 群宗 旦达 边珍 米久 多布杰""".split())
+TIBETAN_ELEMENTS = set("""
+    扎西 次仁 央宗 顿珠 卓玛 旦增 丹增 格桑 平措 多吉 拉姆 达瓦 达娃 尼玛 巴桑 次旦 白玛 索朗
+    普布 德吉 曲珍 措姆 边巴 次珠 旺堆 洛桑 强巴 益西 嘎玛 阿旺 贡嘎 仁增 群培 罗布 琼达 米玛
+    拉巴 桑珠 曲扎 拉珍 央金 贡布 旺姆 德庆 欧珠 土登 赤列 晋美 顿旦 格列 朗杰 次仁 加措 嘉措
+    坚参 坚赞 才让 卓嘎 央拉 玉珍 仓决 德央 次央 尼珍 普珍 仁青 索南 扎巴 贡桑 泽仁 拉宗 白珍
+    格勒 旺久 琼珠 巴珠 次拉 拉旺 群宗 旦达 边珍 米久 多布杰""".split())
 
 
 def _dotted_names(text: str, matches) -> list[NameMatch]:

@@ -163,3 +163,11 @@ def test_missing_glossary_folder_is_named(tmp_path):
     env = Environment(environ={"BILINGUAL_GLOSSARY_DIR": str(tmp_path / "nowhere")})
     with pytest.raises(GlossaryError, match="nowhere: no such glossary file or folder"):
         load_glossary(env.glossary_paths(None))
+
+
+def test_the_state_council_is_not_matched_inside_the_us_department_of_state():
+    g = load_glossary()
+    text = "美国国务院发言人表示，国务院常务会议研究部署。"
+    got = [(text[m.start:m.end], m.term.en) for m in g.match(text)]
+    assert ("美国国务院", "the US Department of State") in got
+    assert all(zh != "国务院" for zh, _ in got)
