@@ -72,13 +72,14 @@ def find_terms(edition: Edition, glossary: Glossary) -> Edition:
     counts: Counter = Counter()
     places: dict[str, dict] = {}
     for seg in segments:
-        seg.terms = segment_hits(seg, glossary, place, per_segment[id(seg)], everywhere)
+        rule_places: list = []
+        seg.terms = segment_hits(seg, glossary, place, per_segment[id(seg)], everywhere, rule_places)
         for hit in seg.terms:
             for zh in _person_parts(hit, everywhere):
                 counts[zh] += 1
-            if hit.source == "rule":
-                entry = places.setdefault(hit.zh, {"zh": hit.zh, "en": hit.en, "count": 0})
-                entry["count"] += 1
+        for term in rule_places:
+            entry = places.setdefault(term.zh, {"zh": term.zh, "en": term.en, "count": 0})
+            entry["count"] += 1
     edition.names = [{"zh": zh, "en": n.en, "how": n.how, "count": counts[zh]}
                      for zh, n in found_by_rule.items() if counts[zh]]
     edition.places = list(places.values())
@@ -92,9 +93,10 @@ def _person_parts(hit: TermHit, names: dict[str, str]) -> list[str]:
 
 
 def segment_hits(seg: Segment, glossary: Glossary, place: PlaceName | str | None, names: list[NameMatch],
-                 page_names: dict[str, str]) -> list[TermHit]:
+                 page_names: dict[str, str], rule_places: list | None = None) -> list[TermHit]:
     """The hits of one segment: glossary matches and places by rule (slots filled), then names in the gaps,
     then title+name appositions. ``place``: the edition's place (an English string counts for every level).
+    ``rule_places``: when given, receives the Terms of the places romanised by rule (for ``Edition.places``).
     """
     if isinstance(place, str):
         place = PlaceName("", place, None)
@@ -109,6 +111,8 @@ def segment_hits(seg: Segment, glossary: Glossary, place: PlaceName | str | None
                           and (m.term.type == "person" or n.how in STRONG_NAMES) for n in rule_names)
                and not any(n.start < m.end and m.start < n.end and n.how in STRONG_NAMES for n in rule_names)]
     matches = with_rule_places(text, glossary, matches, [(n.start, n.end) for n in names if n.how != "glossary"])
+    if rule_places is not None:
+        rule_places.extend(m.term for m in matches if m.term.file == "rule")
     for r in render_matches(text, matches, glossary, place):
         hits.append(TermHit(text[r.start:r.end], r.en, r.term.type, r.start, r.end, source=r.source))
         taken[r.start:r.end] = b"\x01" * (r.end - r.start)

@@ -441,7 +441,8 @@ def compose_titles(text: str, rendered: list[RenderedMatch], glossary: Glossary 
     Committee of the China Democratic League", 国家统计局副局长 -> "Deputy Director of the National
     Bureau of Statistics", 市总工会主席 -> "Chairman of the Weifang Federation of Trade Unions"; with 原
     between, "former ...". A foreign country before a head of state or government: 埃及总理 -> "Prime
-    Minister of Egypt" (China's own 总理 is the Premier, a glossary row).
+    Minister of Egypt" (China's own 总理 is the Premier, a glossary row). A town or village before a
+    Party title: 下坪村党支部书记 -> "Secretary of the Party Branch of Xiaping Village".
     """
     out: list[RenderedMatch] = []
     i = 0
@@ -458,6 +459,10 @@ def compose_titles(text: str, rendered: list[RenderedMatch], glossary: Glossary 
             elif body.term.type == "place" and text[body.start:body.end] not in _CHINA and \
                     text[title.start:title.end] in FOREIGN_TITLES and place_level(body.term.zh, glossary) is None:
                 en = f"{former}{FOREIGN_TITLES[text[title.start:title.end]]} of {body.en}"
+            elif body.term.type == "place" and text[title.start:title.start + 1] == "党" and \
+                    place_level(body.term.zh, glossary if body.term.file != "rule" else None) in (TOWNSHIP, VILLAGE):
+                # 下坪村党支部书记 -> "Secretary of the Party Branch of Xiaping Village"
+                en = f"{former}{title.en} of {body.en}"
             if en is not None:
                 out.append(RenderedMatch(body.start, title.end, en, title.term, body.place,
                                          body.place_term or body.term))

@@ -110,3 +110,11 @@ def test_a_longer_name_read_by_the_rules_beats_a_listed_prefix():
     e = edition("副市长谢宏越主持会议。", "市委书记刘越高率团。")
     assert hits(e, 0) == [("副市长谢宏越", "Xie Hongyue, Vice Mayor of Hengyang,", "name")]
     assert hits(e, 1)[0][0] == "市委书记刘越高"
+
+
+def test_places_romanised_by_rule_are_listed_for_confirmation():
+    e = edition("初夏时节，吉安市石溪县枫林镇下坪村的井冈蜜柚基地里。", "石溪县委书记黄立群介绍。")
+    assert {p["zh"]: (p["en"], p["count"]) for p in e.places} == {
+        "石溪县": ("Shixi County", 1), "枫林镇": ("Fenglin Town", 1), "下坪村": ("Xiaping Village", 1),
+        "石溪": ("Shixi", 1)}
+    assert hits(e, 1)[0] == ("石溪县委书记黄立群", "Huang Liqun, Secretary of the CPC Shixi County Committee,", "name")

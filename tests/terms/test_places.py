@@ -105,3 +105,9 @@ def test_a_body_and_its_title_compose():
     assert rendered("土耳其总统") == [("土耳其总统", "President of Türkiye")]
     # China's premier is the Premier, and a title too long to be generic names its body itself.
     assert rendered("中国总理") != [("中国总理", "Prime Minister of China")]
+
+
+def test_a_village_and_its_party_title_compose():
+    assert rendered("下坪村党支部书记刘桂生说")[0] == ("下坪村党支部书记", "Secretary of the Party Branch of Xiaping Village")
+    assert rendered("寿光市前杨村党支部书记王建国")[0] == (
+        "寿光市前杨村党支部书记", "Secretary of the Party Branch of Qianyang Village, Shouguang")

@@ -27,11 +27,11 @@ DATA = Path(__file__).resolve().parent / "data" / "unseen"
 PAGES = sorted(DATA.glob("*.txt"))
 # Rows that must come out right, per page and per kind (measured; raise them as rules improve).
 PAGE_FLOORS = {
-    "cppcc-daily-2025-01-23": 64, "economic-daily-2024-04-17": 45, "hunan-daily-2024-01-23": 56,
+    "cppcc-daily-2025-01-23": 65, "economic-daily-2024-04-17": 45, "hunan-daily-2024-01-23": 57,
     "jiangxi-daily-2024-06-13": 38, "peoples-daily-2024-03-06": 59, "peoples-daily-2025-09-02": 53,
-    "weifang-daily-2024-04-30": 66, "xinhua-daily-telegraph-2024-08-24": 43,
+    "weifang-daily-2024-04-30": 67, "xinhua-daily-telegraph-2024-08-24": 43,
 }
-KIND_FLOORS = {"dateline": 13, "person": 108, "place": 51, "title": 75, "org": 64, "term": 106, "slogan": 7}
+KIND_FLOORS = {"dateline": 13, "person": 108, "place": 51, "title": 78, "org": 64, "term": 106, "slogan": 7}
 
 
 def expected_rows(page: Path) -> list[tuple[str, str, list[str], str]]:
