@@ -1,4 +1,4 @@
-"""The pipeline: read -> segment -> terms -> translate -> quality -> write, the same for every entry point.
+"""The pipeline: read -> segment -> terms -> bylines -> translate -> quality -> write, the same for every entry point.
 
 The CLI's commands, the batch runner's worker processes, the web page's upload jobs,
 ``translate-text``, ``align`` and ``import-xliff`` all go through ``Pipeline``: it loads the
@@ -42,6 +42,7 @@ from .stages.align import (
     reading_order,
     split_english_sentences,
 )
+from .stages.bylines import render_bylines
 from .stages.quality import flag_quality
 from .stages.review import apply_review
 from .stages.segment import segment_edition
@@ -293,7 +294,7 @@ class Pipeline:
             except BilingualError as e:  # the English is kept in the edition itself; the memory can wait
                 memories.problems.append(f"{e}; a person's English recovered from the previous edition is kept "
                                          "in the edition only")
-        edition = find_terms(edition, self.glossary)
+        edition = render_bylines(find_terms(edition, self.glossary), self.glossary)
         edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=memories,
                                     options=self.options_key())
         edition = flag_quality(edition, self.glossary)
