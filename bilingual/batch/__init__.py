@@ -192,12 +192,17 @@ def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = Fa
     in_flight: list[str] = []
     try:
         if jobs <= 1 or len(todo) <= 1:
-            pipeline = pipeline if pipeline is not None else Pipeline(config).load()
-            for p in todo:
-                in_flight[:] = [str(p)]
-                result = pipeline.translate_page(p, force)
-                in_flight.clear()
-                record(result)
+            own = pipeline is None
+            pipeline = Pipeline(config).load() if own else pipeline
+            try:
+                for p in todo:
+                    in_flight[:] = [str(p)]
+                    result = pipeline.translate_page(p, force)
+                    in_flight.clear()
+                    record(result)
+            finally:
+                if own:
+                    pipeline.close()
         else:
             pool = PagePool(config, jobs, work)
             try:

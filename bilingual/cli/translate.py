@@ -71,6 +71,8 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
         env.err(f"bilingual: interrupted ({signal.Signals(stopped.signum).name})")
         print_summary(stopped.batch, env)
         return 128 + stopped.signum
+    finally:
+        pipeline.close()  # the memory's connection closed now, not whenever the garbage collector runs
     print_summary(batch, env)
     if batch.report_error:
         env.err(f"bilingual: error: {batch.report_error}")
