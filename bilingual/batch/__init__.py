@@ -142,7 +142,8 @@ def expand_inputs(inputs: Iterable[str]) -> list[Path]:
 
 
 def _pages_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if is_page(p) and p.is_file())
+    # A symlink that leads nowhere (a loop, a missing target) is listed too: it fails alone, saying why.
+    return sorted(p for p in folder.rglob("*") if is_page(p) and (p.is_file() or p.is_symlink()))
 
 
 def duplicate_stems(paths: list[Path]) -> dict[Path, Path]:

@@ -61,10 +61,12 @@ def test_a_symlink_loop_among_the_inputs_is_one_failed_input(tmp_path):
     (folder / "a.txt").symlink_to(folder / "b.txt")
     (folder / "b.txt").symlink_to(folder / "a.txt")
     out = tmp_path / "out"
-    r = run_in_process("translate", folder, folder / "loop.txt", folder / "a.txt", "--out", out, *ARGS)
+    (folder / "gone.txt").symlink_to(folder / "nowhere.txt")
+    r = run_in_process("translate", folder, folder / "loop.txt", "--out", out, *ARGS)
     assert r.returncode == 1
     errors = error_lines(r.stderr)
-    assert len(errors) == 2 and all("a symlink loop" in line for line in errors), r.stderr
+    assert len(errors) == 4, r.stderr  # each once, the loop named twice included
+    assert sum("a symlink loop" in line for line in errors) == 3 and "gone.txt: a symlink to nothing" in r.stderr
     assert (out / "good" / "good.json").is_file()
 
 

@@ -231,3 +231,24 @@ def test_tm_stats_and_clear_never_trace_back_on_a_damaged_memory(tmp_path, memor
     # And the next run is fine.
     r = run_in_process("translate", SEED, "--out", out, "--force", *ARGS)
     assert r.returncode == 0 and "moved aside" not in r.stderr, r.stderr
+
+
+def test_place_and_sentence_splitting_are_in_the_memory_key_and_the_resume_signature(tmp_path):
+    out = tmp_path / "out"
+    turpan = tmp_path / "turpan.txt"
+    turpan.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")  # repeats every Hengyang sentence
+    r = run_in_process("translate", SEED, "--out", out, *ARGS)
+    assert r.returncode == 0, r.stderr
+    hengyang = (out / SEED.stem / f"{SEED.stem}.json").read_text(encoding="utf-8")
+    assert "Hengyang Municipal Committee" in hengyang
+    r = run_in_process("translate", turpan, "--out", out, *ARGS, "--place", "Turpan")
+    assert r.returncode == 0, r.stderr
+    english = json.loads((out / "turpan" / "turpan.json").read_text(encoding="utf-8"))
+    texts = " ".join(s["en"] or "" for a in english["articles"] for p in a["paragraphs"] for s in p["segments"])
+    assert "Turpan Municipal Committee" in texts and "Hengyang Municipal Committee" not in texts
+    # Resume: the same page under another place, or split at semicolons, is not "finished".
+    for extra in (["--place", "Turpan"], ["--split-semicolons"]):
+        r = run_in_process("translate", SEED, "--out", out, *ARGS, *extra)
+        assert r.returncode == 0 and "1 done, 0 skipped" in r.stdout, (extra, r.stdout)
+    r = run_in_process("translate", SEED, "--out", out, *ARGS, "--split-semicolons")
+    assert "0 done, 1 skipped" in r.stdout
