@@ -6,8 +6,8 @@ then the folder synced, so a reader (or a re-run after kill -9 or a power loss) 
 old file or the complete new one. The temporary name carries the writing process's id, so a
 later run can tell a killed writer's leftovers (``remove_stale_parts``) from a live one's.
 
-Inputs are checked before they are read: a FIFO, a device or a socket is not a file to read
-(a FIFO would block forever, ``/dev/zero`` never ends), and at most ``limit`` bytes are read.
+Inputs are checked before they are read: a page must be a regular file (a FIFO would block
+forever, ``/dev/zero`` never ends), and at most ``limit`` bytes of any input are read.
 """
 
 from __future__ import annotations
@@ -59,20 +59,32 @@ def input_size(path: str | Path, what: str = "file") -> int:
     return info.st_size
 
 
-def read_input_bytes(path: str | Path, what: str = "file", limit: int | None = None) -> bytes:
-    """The bytes of a regular input file, or an InputError naming it (see ``input_size``), or when it
-    holds more than ``limit`` bytes (default ``MAX_INPUT_BYTES``). Never reads more than ``limit`` + 1."""
+def read_input_bytes(path: str | Path, what: str = "file", limit: int | None = None,
+                     regular_only: bool = False) -> bytes:
+    """The bytes of an input file, or an InputError naming it (missing, a folder, a symlink loop ...), or when
+    it holds more than ``limit`` bytes (default ``MAX_INPUT_BYTES``); never more than ``limit`` + 1 are read.
+
+    ``regular_only``: refuse a FIFO, a device or a socket before opening it (a page: a FIFO would block,
+    ``/dev/zero`` never ends). Otherwise such a stream (``translate-text <(pdftotext ...)``) is read up to
+    the limit.
+    """
     limit = MAX_INPUT_BYTES if limit is None else limit
-    size = input_size(path, what)
-    if size > limit:
-        raise InputError(f"{size / 1e6:.1f} MB is too large for a {what} (at most {limit / 1e6:.0f} MB)", path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        size = input_size(path, what)
+    except InputError:
+        if regular_only or not _is_stream(path):
+            raise
+        size = 0
+    if size > limit:
+        raise InputError(f"{size / 1e6:.1f} MB is too large for a {what} (at most {_amount(limit)})", path)
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | (getattr(os, "O_NONBLOCK", 0) if regular_only else 0)
+    try:
+        fd = os.open(path, flags)
     except OSError as e:
         raise InputError(f"cannot read {what}: {e.strerror or e}", path) from None
     try:
         mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):  # swapped for something else since the check
+        if regular_only and not stat.S_ISREG(mode):  # swapped for something else since the check
             raise InputError(f"{_kind(mode)}, not a {what} (only regular files are read)", path)
         chunks, total = [], 0
         while total <= limit:
@@ -85,9 +97,21 @@ def read_input_bytes(path: str | Path, what: str = "file", limit: int | None = N
         raise InputError(f"cannot read {what}: {e.strerror or e}", path) from None
     finally:
         os.close(fd)
-    if total > limit:  # it grew while being read
-        raise InputError(f"more than {limit / 1e6:.0f} MB: too large for a {what}", path)
+    if total > limit:  # a stream, or a file that grew while being read
+        raise InputError(f"more than {_amount(limit)}: too large for a {what}", path)
     return b"".join(chunks)
+
+
+def _amount(size: int) -> str:
+    return f"{size / 1e6:.0f} MB" if size >= 1_000_000 else f"{size} bytes"
+
+
+def _is_stream(path: str | Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
 
 
 def decode_utf8(data: bytes, path: str | Path, what: str = "file") -> str:

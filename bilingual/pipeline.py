@@ -107,11 +107,6 @@ class MemoryImport:
     stored: int  # new or changed human units in the project's memory
 
 
-def source_digest(path: Path) -> str:
-    """sha256 of a page's bytes (InputError naming the file when it cannot be read or is no page to read)."""
-    return hashlib.sha256(read_page_bytes(path)).hexdigest()
-
-
 def discard_folder(folder: Path, stem: str) -> None:
     """Remove a page folder an attempt created and did not finish: the edition's files and temporary parts
     in it, then the folder if that empties it (anything else put there is left alone)."""

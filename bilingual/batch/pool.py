@@ -142,7 +142,6 @@ class PagePool:
         self.context = multiprocessing.get_context(method or start_method())
         self.unfinished: list[str] = []  # after an interruption: pages in flight, then pages never started
         self.in_flight: list[str] = []
-        self.replaced = 0  # workers that died and were replaced
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
@@ -223,7 +222,6 @@ class PagePool:
                             record(failed(path, f"{printable(path)}: not translated: worker processes die while "
                                                 f"starting ({how})"))
                     if queue and len(workers) < self.jobs:
-                        self.replaced += 1
                         workers.append(self._start())
         except BaseException:
             self.in_flight = [w.task for w in workers if w.task is not None]

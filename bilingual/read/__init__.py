@@ -84,7 +84,7 @@ def read_page_bytes(path: Path) -> bytes:
     if size > reader.max_bytes:
         raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {reader.max_bytes / 1e6:.0f} MB; "
                          "split it into pages)", path)
-    data = read_input_bytes(path, "page", limit=reader.max_bytes)
+    data = read_input_bytes(path, "page", limit=reader.max_bytes, regular_only=True)
     if not data.strip():
         raise InputError("empty file", path)
     return data

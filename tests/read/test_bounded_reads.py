@@ -290,3 +290,19 @@ def test_a_name_with_a_newline_or_not_utf8_is_written_escaped(tmp_path):
         edition = read_page(path)
         json.dumps(edition.to_json(), ensure_ascii=False).encode("utf-8")  # writable as UTF-8
         assert "\n" not in edition.source and edition.stem in ("two\\nlines", "\\xba\\xe2\\xd1\\xf4")
+
+
+def test_a_fifo_is_still_read_where_a_stream_is_expected(tmp_path):
+    """`translate-text <(pdftotext ...)` reads a pipe: only pages must be regular files."""
+    import threading
+
+    from bilingual.files import read_input_bytes
+
+    fifo = tmp_path / "lines"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes("市民在公园散步。\n".encode()), daemon=True)
+    writer.start()
+    assert read_input_bytes(fifo, "text").decode() == "市民在公园散步。\n"
+    writer.join(timeout=10)
+    with pytest.raises(InputError, match="more than 1000 bytes: too large for a text"):
+        read_input_bytes("/dev/zero", "text", limit=1000)
