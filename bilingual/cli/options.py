@@ -9,19 +9,30 @@ from ..config import CJK_FONT_STYLES, LAYOUTS, PAPERS, Config, WriteOptions
 from ..engines import AUTO, ENGINE_CHOICES, engine_help
 from ..errors import UsageError
 from ..write import DEFAULT_FORMATS, WRITERS, parse_formats
-from .environment import Environment
+from .environment import Environment, creatable_folder
 
 
-def add_glossary_option(p: argparse.ArgumentParser) -> None:
+def add_verbosity_options(p: argparse.ArgumentParser, nested: bool = False) -> None:
+    """-q/-v; ``nested`` (a command's own parser): given after the command, without resetting one given before."""
+    default = argparse.SUPPRESS if nested else None
+    p.add_argument("-q", "--quiet", action="store_true", default=default if nested else False,
+                   help="print errors only (no progress or notes)")
+    p.add_argument("-v", "--verbose", action="count", default=default if nested else 0,
+                   help="print more about what is done")
+
+
+def add_glossary_option(p: argparse.ArgumentParser, nested: bool = False) -> None:
+    """``--glossary``; ``nested``: on an action's parser too, so it may come after the action."""
     p.add_argument("--glossary", type=Path, action="append", metavar="PATH",
-                   help="glossary file or folder (repeatable; default: $BILINGUAL_GLOSSARY_DIR, else the shipped "
-                        "glossary)")
+                   default=argparse.SUPPRESS if nested else None,
+                   help="glossary file or folder (repeatable; default: $BILINGUAL_GLOSSARY_DIR, else the config "
+                        "file's glossary, else the shipped glossary)")
 
 
 def add_engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--engine", choices=ENGINE_CHOICES, default=AUTO, help=engine_help())
     p.add_argument("--data-dir", type=Path, default=None,
-                   help="folder of installed models (default: the XDG data dir)")
+                   help="folder of installed models (default: the config file's data_dir, else the XDG data dir)")
     add_glossary_option(p)
     add_memory_options(p)
 
@@ -40,7 +51,8 @@ def add_output_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = DE
     p.add_argument("--out", type=Path, default=None, help="output folder (default: output/)")
     p.add_argument("--format", dest="formats", default=",".join(formats),
                    help=f"comma-separated subset of: {', '.join(WRITERS)} (default: {','.join(formats)})")
-    p.add_argument("--layout", choices=LAYOUTS, default="side-by-side")
+    p.add_argument("--layout", choices=LAYOUTS, default=None, help="default: the config file's layout, else "
+                                                                    "side-by-side")
     p.add_argument("--paper", choices=PAPERS, default="A4")
     p.add_argument("--cjk-font", choices=CJK_FONT_STYLES, default="serif")
     p.add_argument("--proof", action="store_true",
@@ -51,7 +63,8 @@ def add_output_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = DE
 
 
 def add_text_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--place", help="English place name for titles such as 市委书记 (default: from the page)")
+    p.add_argument("--place", help="English place name for titles such as 市委书记 (default: the config file's "
+                                   "place, else from the page)")
     p.add_argument("--split-semicolons", action="store_true", help="also split long sentences at ；")
 
 
@@ -64,17 +77,20 @@ def config_from_args(args: argparse.Namespace, env: Environment) -> Config:
     threshold = get("fuzzy_threshold", 0.75)
     if not 0 < threshold <= 1:
         raise UsageError(f"--fuzzy-threshold must be between 0 and 1, not {threshold}")
+    out = get("out")
+    if out is not None and str(out) != "-":
+        creatable_folder(out)
     return Config(
-        out_dir=get("out") or Path("output"),
+        out_dir=out or Path("output"),
         engine=get("engine") or AUTO,
         glossary_paths=env.glossary_paths(get("glossary")),
         formats=formats,
-        write=WriteOptions(layout=get("layout") or "side-by-side", paper=get("paper") or "A4",
+        write=WriteOptions(layout=env.layout(get("layout")), paper=get("paper") or "A4",
                            cjk_font=get("cjk_font") or "serif", pdf_jobs=env.pdf_jobs(),
                            tmx_machine=bool(get("tmx_include_machine"))),
-        place=get("place"),
+        place=env.place(get("place")),
         split_semicolons=bool(get("split_semicolons")),
-        data_dir=get("data_dir"),
+        data_dir=env.data_dir(get("data_dir")),
         use_memory=not get("no_cache", False),
         reference_memories=list(get("reference_memories") or []),
         fuzzy_threshold=threshold,
