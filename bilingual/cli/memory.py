@@ -70,7 +70,10 @@ def run_tm(args: argparse.Namespace, env: Environment) -> int:
         elif args.action == "export":
             with env.output_file(args.file, ".tmx") as target:
                 count = pipeline.export_memory(target, include_machine=args.include_machine)
-            env.info(f"wrote {count} translation units to {'stdout' if str(args.file) == STDIO else args.file}")
+            if str(args.file) == STDIO:
+                env.info(f"wrote {count} translation units to stdout")
+            else:
+                env.out(f"wrote {count} translation units to {args.file}")
         else:
             with env.input_file(args.file, ".tmx") as source:
                 result = pipeline.import_memory(source)

@@ -48,7 +48,10 @@ def test_add_then_remove_keeps_comments_and_order(folder):
     assert after.startswith(before) and after.endswith("来雁塔\tLaiyan Pagoda\tplace\tpreferred\t\ttest\n")
     found = run("--glossary", str(folder), "find", "参观来雁塔")
     assert "Laiyan Pagoda" in found.stdout
-    removed = run("--glossary", str(folder), "remove", "来雁塔")
+    asked = run("--glossary", str(folder), "remove", "来雁塔")  # every file that has it: says which, needs --yes
+    assert asked.returncode == 2 and f"from {local}: line " in asked.stderr and "--yes" in asked.stderr
+    assert "来雁塔\tLaiyan Pagoda" in local.read_text(encoding="utf-8")
+    removed = run("--glossary", str(folder), "remove", "来雁塔", "--yes")
     assert removed.returncode == 0, removed.stderr
     assert local.read_text(encoding="utf-8") == before
 
@@ -67,7 +70,7 @@ def test_add_that_would_fail_lint_is_refused(folder):
 def test_tsv_tbx_tsv_round_trip_is_lossless(folder, tmp_path):
     tbx = tmp_path / "out.tbx"
     assert run("--glossary", str(folder), "export", str(tbx)).returncode == 0
-    assert b"<martif" in tbx.read_bytes() and b"subjectField" in tbx.read_bytes()
+    assert b'<martif type="TBX-Basic"' in tbx.read_bytes() and b'type="x-bilingual-type"' in tbx.read_bytes()
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     target = fresh / "imported.tsv"
@@ -100,7 +103,9 @@ def test_coverage_and_suggest_on_the_seed():
     assert counts["朱健"] >= 5 and counts["援疆"] >= 5
     suggest = run("suggest", str(SEED))
     assert suggest.returncode == 0, suggest.stderr
-    zh = [line.split("\t")[1] for line in suggest.stdout.splitlines()]
+    lines = suggest.stdout.splitlines()
+    assert lines[0] == "zh\ten\ttype\tstatus\tvariants\tnote"  # the glossary's own TSV, for import
+    zh = [line.split("\t")[0] for line in lines[1:]]
     assert "创则必胜" in zh and "桃花源记" in zh
     assert "朱健" not in zh and "制造立市、文旅兴城" not in zh  # already in the glossary
 

@@ -82,7 +82,11 @@ def test_tm_stats_export_import_clear(tmp_path):
     assert "removed 1 units" in cleared.stdout and "kept 1 units of a person's English" in cleared.stdout
     assert "machine English: 0" in run_cli("tm", "stats", cwd=tmp_path).stdout
     assert "removed 1 units" in run_cli("tm", "clear", "--yes", "--include-human", cwd=tmp_path).stdout
-    other = run_cli("tm", "--out", "elsewhere", "stats", cwd=tmp_path)  # another project: its own memory
+    typo = run_cli("tm", "--out", "elsewhere", "stats", cwd=tmp_path)  # no such project: said, nothing made
+    assert typo.returncode == 2 and "elsewhere does not exist" in typo.stderr
+    assert not (tmp_path / "elsewhere").exists()
+    (tmp_path / "elsewhere").mkdir()
+    other = run_cli("tm", "stats", "--out", "elsewhere", cwd=tmp_path)  # another project: its own memory
     assert "a person's English: 0" in other.stdout
 
 
@@ -113,12 +117,19 @@ def test_translate_text_argos_without_model_is_a_clear_error(tmp_path):
     assert "no zh->en model is installed" in result.stderr
 
 
-def test_translate_text_rejects_non_utf8_input_in_one_line(tmp_path):
+def test_translate_text_reads_gbk_as_pages_do_and_refuses_binary_in_one_line(tmp_path):
     # The real console script: stdin bytes as a shell pipes them.
-    result = subprocess.run([str(CONSOLE_SCRIPT), "translate-text", "--engine", "gloss"], cwd=tmp_path,
-                            capture_output=True, input="他说\n".encode("gb18030"), timeout=300)
-    assert result.returncode == 1
-    assert result.stderr.decode() == "bilingual: error: <stdin>:1: not valid UTF-8 (text, byte 0)\n"
+    text = "市委书记刘越高说。\n他在会议上讲话。\n"
+    result = subprocess.run([str(CONSOLE_SCRIPT), "translate-text", "--engine", "gloss", "--no-cache"], cwd=tmp_path,
+                            capture_output=True, input=text.encode("gbk"), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stdout.decode().split("\n")
+    assert len(lines) == 3 and "Liu Yuegao" in lines[0]
+    binary = subprocess.run([str(CONSOLE_SCRIPT), "translate-text", "--engine", "gloss"], cwd=tmp_path,
+                            capture_output=True, input=b"\x00\x01\x02PK\x03\x04" * 50, timeout=300)
+    assert binary.returncode == 1
+    err = binary.stderr.decode()
+    assert err.startswith("bilingual: error: <stdin>") and err.count("\n") == 1
 
 
 def test_translate_text_with_gloss_applies_glossary_and_names(tmp_path):
