@@ -98,7 +98,11 @@ class BodyTooLarge(HTTPException):
 
 class RequestGuard:
     """ASGI middleware run before anything else: the Host must be one the server was started for, and the
-    body no larger than the route takes (refused on ``Content-Length``, or counted while it is read)."""
+    body no larger than the route takes (refused on ``Content-Length``, or counted while it is read). On the
+    way out it adds the security headers, and the session's CSRF cookie to an HTML page that made one.
+
+    Pure ASGI (not ``BaseHTTPMiddleware``), so a body found too large while a route reads it is an ordinary
+    HTTPException for the error handlers."""
 
     def __init__(self, app, allowed_hosts: set[str]):
         self.app = app
@@ -132,7 +136,24 @@ class RequestGuard:
                     raise BodyTooLarge(limit)
             return message
 
-        return await self.app(scope, counted, send)
+        cookies = headers.get("cookie", "")
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                out = list(message.get("headers", []))
+                names = {k.lower() for k, _ in out}
+                for name, value in ((b"content-security-policy", APP_CSP), (b"x-content-type-options", "nosniff"),
+                                    (b"referrer-policy", "same-origin")):
+                    if name not in names:
+                        out.append((name, value.encode("latin-1")))
+                content = dict(out).get(b"content-type", b"")
+                token = scope.get("state", {}).get("csrf")
+                if token and content.startswith(b"text/html") and f"{CSRF_COOKIE}=" not in cookies:
+                    out.append((b"set-cookie", f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=strict".encode()))
+                message = {**message, "headers": out}
+            await send(message)
+
+        return await self.app(scope, counted, with_headers)
 
 
 async def _plain(send, status: int, text: str) -> None:
@@ -169,18 +190,6 @@ def create_app(config: Config, allowed_hosts: list[str] | tuple[str, ...] = ()) 
     app.state.review = review
     app.state.allowed_hosts = hosts
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", APP_CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if CSRF_COOKIE not in request.cookies and response.headers.get("content-type", "").startswith("text/html"):
-            token = getattr(request.state, "csrf", None)
-            if token:
-                response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return response
 
     app.add_middleware(RequestGuard, allowed_hosts=hosts)
 
