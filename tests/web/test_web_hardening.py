@@ -416,3 +416,14 @@ def test_jobs_show_queue_position_and_progress_and_can_be_cancelled_and_retried(
     assert retried.status_code == 303
     assert wait_job(client, second["id"])["state"] == "done"
     assert (out_dir / "two" / "two.json").is_file()
+
+
+def test_an_uploaded_html_page_without_a_paper_name_does_not_take_its_file_stem_as_one(client):
+    page = "<html><head><title>公园</title></head><body><h1>市民在公园散步</h1><p>市民在公园散步。天气很好。</p></body></html>"
+    r = client.post("/upload", files={"page": ("park-page.html", page.encode(), "text/html")},
+                    params={"csrf": token(client)}, headers={**ORIGIN, "Accept": "application/json"})
+    status = wait_job(client, r.json()["id"])
+    assert status["state"] == "done", status
+    preview = client.get("/edition/park-page/preview").text
+    masthead = preview.split('<header class="masthead">')[1].split("</header>")[0]
+    assert "park-page" not in masthead and '<div class="paper">Bilingual edition</div>' in masthead
