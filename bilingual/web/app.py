@@ -38,7 +38,7 @@ from ..errors import BilingualError, ConflictError
 from ..pipeline import Pipeline, read_edition_json
 from ..read import READERS
 from ..terms.edit import add_terms, clean_field, default_edit_file, replace_row
-from ..terms.glossary import STATUSES, TYPES, Term, glossary_files, load_glossary
+from ..terms.glossary import STATUSES, TYPES, Term, display_path, glossary_files, load_glossary
 from ..write import WRITERS, content_type, output_path
 from ..write.html import FLAG_MEANINGS
 from ..write.report import build_report
@@ -561,6 +561,7 @@ def glossary_view(glossary_paths, query: str, page: int = 1, limit: int = GLOSSA
     files = glossary_files(glossary_paths)
     index = {str(f.resolve()): i for i, f in enumerate(files)}
     index.update({str(f): i for i, f in enumerate(files)})
+    index.update({display_path(f): i for i, f in enumerate(files)})  # the shipped files' "glossary/x.tsv"
     view = {"files": [f.name for f in files], "rows": [], "error": None, "matching": 0, "total": 0, "page": 1,
             "pages": 1, "first": 0, "last": 0}
     try:

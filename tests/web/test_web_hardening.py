@@ -427,3 +427,10 @@ def test_an_uploaded_html_page_without_a_paper_name_does_not_take_its_file_stem_
     preview = client.get("/edition/park-page/preview").text
     masthead = preview.split('<header class="masthead">')[1].split("</header>")[0]
     assert "park-page" not in masthead and '<div class="paper">Bilingual edition</div>' in masthead
+
+
+def test_the_shipped_glossary_is_editable_with_its_file_named(out_dir):
+    with TestClient(create_app(Config(out_dir=out_dir, engine="gloss")), raise_server_exceptions=False,
+                    base_url="http://127.0.0.1:8000") as c:
+        page = c.get("/glossary", params={"q": "刘越高"}).text
+    assert "hengyang.tsv:" in page and '<button type="submit">Save</button>' in page
