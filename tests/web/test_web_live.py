@@ -319,3 +319,37 @@ def _wait(client, job_id: str, limit: float = 180) -> dict:
             return status
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} not finished: {status}")
+
+
+def test_browser_failed_upload_offers_retry_and_no_edition_link_and_the_form_checks_first(server, tmp_path):
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    _, out, url = server
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\x00\x01\x02" * 300)
+    wrong = tmp_path / "page.pdf"
+    wrong.write_bytes(b"%PDF-1.7\n")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "/upload")
+            page.set_input_files("#page", str(wrong))  # refused in the page: nothing is sent
+            assert page.locator("#upload-error").is_visible() and page.locator("#submit").is_disabled()
+            assert "not a page this tool reads" in page.locator("#upload-error").inner_text()
+            page.set_input_files("#page", str(broken))
+            page.click("#submit")
+            page.wait_for_url("**/jobs/*")
+            page.wait_for_selector("#job[data-state='failed']", timeout=120_000)
+            assert not page.locator("#edition-link").is_visible()
+            assert page.locator("#retry").is_visible() and not page.locator("#cancel").is_visible()
+            assert "binary" in page.locator("#message").inner_text()
+            page.click("#retry")
+            page.wait_for_selector("#job[data-state='failed']", timeout=120_000)
+            page.goto(url + "/edition/nothing-here")
+            assert page.locator("#back").is_visible() and "There is no edition" in page.inner_text("#error-message")
+        finally:
+            browser.close()
