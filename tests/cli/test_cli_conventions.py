@@ -229,3 +229,21 @@ def test_serve_on_a_port_in_use_and_a_missing_folder(tmp_path):
     typo = run_in_process("serve", "--out", "outptu", cwd=tmp_path)
     assert typo.returncode == 2 and "the output folder outptu does not exist" in typo.stderr
     assert not (tmp_path / "outptu").exists()
+
+
+def test_serve_warns_when_it_listens_beyond_this_machine(tmp_path, monkeypatch):
+    import uvicorn
+
+    served = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: served.append(sockets))
+    (tmp_path / "output").mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run_in_process("serve", "--host", "0.0.0.0", "--port", str(port), "--allow-host", "newsroom.lan",
+                            cwd=tmp_path)
+    assert result.returncode == 0 and len(served) == 1
+    assert "warning: listening on 0.0.0.0, not only on this machine" in result.stderr
+    assert "newsroom.lan" in result.stderr
+    quiet = run_in_process("serve", "--port", str(port), cwd=tmp_path)
+    assert quiet.returncode == 0 and "warning" not in quiet.stderr
