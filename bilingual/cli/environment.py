@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping, TextIO
 
 from ..config import APP_NAME, GLOSSARY_DIR_ENV, LAYOUTS, PDF_JOBS_ENV
-from ..errors import UsageError
+from ..errors import OutputError, UsageError
 
 CONFIG_ENV = "BILINGUAL_CONFIG"
 CONFIG_KEYS = {"place": str, "layout": str, "glossary": (str, list), "data_dir": str}
@@ -174,7 +174,9 @@ def creatable_folder(folder: Path) -> Path:
     ``--out /outptu/x`` does not make folders all the way from /."""
     folder = Path(folder)
     if folder.exists():
-        return require_folder(folder, "the output folder")
+        if not folder.is_dir():  # something stands where the folder should be: an output problem, not usage
+            raise OutputError("not a folder: cannot write the editions here", folder)
+        return folder
     parent = folder.parent if str(folder.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"cannot make the output folder: {parent} does not exist", folder)

@@ -14,7 +14,7 @@ from ..terms.coverage import suggest_terms, term_coverage
 from ..terms.edit import HEADER, add_terms, clean_field, default_edit_file, format_row, remove_terms
 from ..terms.formats import FORMATS, export_terms, format_of, import_terms
 from ..terms.glossary import STATUSES, TYPES, Term, glossary_files, load_glossary, render_term
-from ..terms.lint import errors_in, lint_paths
+from ..terms.lint import errors_in, lint_paths, read_rows
 from ..terms.names import find_names
 from ..zh.script import has_han
 from .environment import STDIO, Environment
@@ -196,8 +196,7 @@ def run_remove(args, env: Environment) -> int:
 
 
 def _rows(path: Path) -> list[Term]:
-    from ..terms.lint import read_rows  # the tolerant reader: a bad row elsewhere must not hide this one
-
+    # The tolerant reader: a bad row elsewhere in the file must not hide this one.
     try:
         return read_rows(str(path), Path(path).read_text(encoding="utf-8-sig"), 0)[0]
     except (OSError, UnicodeDecodeError):
