@@ -10,8 +10,8 @@ from ..config import shipped_glossary_dir
 from ..errors import ExitStatus, GlossaryError, UsageError
 from ..files import atomic_path
 from ..read import read_page
-from ..terms.coverage import suggest_terms, term_coverage
-from ..terms.edit import HEADER, add_terms, clean_field, default_edit_file, format_row, remove_terms
+from ..terms.coverage import suggest_terms, suggestions_tsv, term_coverage
+from ..terms.edit import add_terms, clean_field, default_edit_file, remove_terms
 from ..terms.formats import FORMATS, export_terms, format_of, import_terms
 from ..terms.glossary import STATUSES, TYPES, Term, glossary_files, load_glossary, render_term
 from ..terms.lint import errors_in, lint_paths, read_rows
@@ -19,10 +19,6 @@ from ..terms.names import find_names
 from ..zh.script import has_han
 from .environment import STDIO, Environment
 from .options import add_glossary_option
-
-# What a suggestion's kind becomes in the glossary's type column (a 《》 title names a work or a
-# document, not an official's title).
-SUGGESTION_TYPES = {"person": "person", "org": "org", "slogan": "slogan", "place": "place", "title": "term"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,11 +71,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("pages", type=Path, nargs="+", metavar="FILE", help="pages (- for stdin)")
     a.add_argument("--json", action="store_true", help="print JSON")
 
-    a = actions.add_parser("suggest", help="candidate terms not yet in the glossary, by frequency, as a TSV that "
-                                           "import takes back once the English is filled in")
+    a = actions.add_parser("suggest", help="candidate terms not yet in the glossary, by frequency, with draft English")
     a.add_argument("pages", type=Path, nargs="+", metavar="FILE", help="pages (- for stdin)")
     a.add_argument("--limit", type=int, default=50)
-    a.add_argument("--json", action="store_true", help="print JSON instead of the TSV")
+    a.add_argument("--out", type=Path, metavar="TSV",
+                   help="write the candidates as a glossary TSV to review, then `glossary import` it (- for stdout)")
+    a.add_argument("--json", action="store_true", help="print JSON")
     for action in dict.fromkeys(actions.choices.values()):  # --glossary also after the action
         add_glossary_option(action, nested=True)
     p.set_defaults(run=run_glossary)
@@ -224,16 +221,11 @@ def run_import(args, env: Environment) -> int:
         terms = import_terms(Path("<stdin>"), args.format, args.type, data=env.stdin.read())
     else:
         terms = import_terms(args.source, args.format, args.type)
-    # Rows a translator has not filled in yet (suggest's output) are left for later, not an error.
-    todo = [t for t in terms if not t.en]
-    terms = [t for t in terms if t.en]
     path = _local_file(args)
     added = add_terms(path, terms, args.glossary)
     present = len(terms) - added
     env.out(f"imported {added} of {len(terms)} terms from {args.source} into {path}"
             + (f" ({present} already in the glossary)" if present else ""))
-    if todo:
-        env.info(f"{len(todo)} rows without English left out (fill them in and import again)")
     return ExitStatus.OK
 
 
@@ -282,10 +274,15 @@ def run_suggest(args, env: Environment) -> int:
         env.out(json.dumps([{"zh": s.zh, "en": s.en, "kind": s.kind, "count": s.count} for s in suggestions],
                            ensure_ascii=False, indent=1))
         return ExitStatus.OK
-    # The glossary's own TSV: fill in the English (names come romanised), then `glossary import` it.
-    env.out(HEADER)
+    if args.out is not None:
+        with env.output_file(args.out, ".tsv") as target:
+            with atomic_path(target) as tmp:
+                tmp.write_text(suggestions_tsv(suggestions), encoding="utf-8")
+        drafted = sum(1 for s in suggestions if s.en)
+        where = "stdout" if str(args.out) == STDIO else args.out
+        env.info(f"wrote {len(suggestions)} candidates ({drafted} with draft English) to {where}; review every row "
+                 f"(English, type, and the note: its source), then: bilingual glossary import {args.out}")
+        return ExitStatus.OK
     for s in suggestions:
-        kind = SUGGESTION_TYPES.get(s.kind, s.kind if s.kind in TYPES else "term")
-        env.out(format_row(Term(s.zh, s.en, kind, "preferred", (), f"suggested: {s.count}x in the pages")))
-    env.info(f"{len(suggestions)} candidates; fill in the English, then: bilingual glossary import FILE.tsv")
+        env.out(f"{s.count}\t{s.zh}\t{s.kind}" + (f"\t{s.en}" if s.en else ""))
     return ExitStatus.OK

@@ -26,6 +26,8 @@ _BREAKS = re.compile("[\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]+")
 def clean_field(text: str) -> str:
     """One glossary field on one line: tabs and line separators of any kind become one space."""
     return " ".join(_BREAKS.sub(" ", text or "").split(" ")).strip()
+# The note of a row a machine drafted (``glossary suggest --out``): never imported until a person replaces it.
+DRAFT_NOTE = "draft: review"
 
 
 def format_row(term: Term) -> str:

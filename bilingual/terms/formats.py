@@ -31,7 +31,7 @@ from typing import Callable
 
 from ..errors import GlossaryError
 from ..zh.script import has_han
-from .edit import HEADER, clean_field, format_row
+from .edit import DRAFT_NOTE, HEADER, clean_field, format_row
 from .glossary import TYPES, Term, header_is_valid, parse_row, render_term, table_lines
 
 SOURCE_LANG, TARGET_LANG = "zh", "en"
@@ -137,8 +137,8 @@ def export_terms(terms: list[Term], fmt: str, place: str | None = None) -> Expor
 
 def import_terms(path: Path, fmt: str | None = None, default_type: str = "term", data: bytes | None = None
                  ) -> list[Term]:
-    """Terms read from a TSV, CSV or TBX file (rows without a type get ``default_type``; rows of our TSV
-    without English yet come with ``en == ""``).
+    """Terms read from a TSV, CSV or TBX file (rows without a type get ``default_type``); GlossaryError while a
+    row drafted by ``glossary suggest --out`` still has its draft note.
 
     ``data``: the file's bytes when they are already read (stdin); ``path`` then only names it.
     """
@@ -153,7 +153,13 @@ def import_terms(path: Path, fmt: str | None = None, default_type: str = "term",
             raise GlossaryError("no such file", path) from None
         except OSError as e:
             raise GlossaryError(f"cannot read: {e.strerror or e}", path) from None
-    return FORMATS[fmt].read(data, path, default_type)
+    terms = FORMATS[fmt].read(data, path, default_type)
+    drafts = [t for t in terms if t.note.strip().casefold().startswith(DRAFT_NOTE)]
+    if drafts:
+        where = f"line {drafts[0].line}: " if drafts[0].line else ""
+        raise GlossaryError(f"{where}{drafts[0].zh} is a draft ({len(drafts)} such rows): review each row, then "
+                            f"replace the note {DRAFT_NOTE!r} by the rendering's source", path)
+    return terms
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -172,17 +178,13 @@ def _import_tsv(data: bytes, path: Path, default_type: str) -> list[Term]:
 
 
 def _own_tsv(text: str, path: Path) -> list[Term]:
-    """Rows of this tool's TSV. A row whose English is still empty (``glossary suggest`` drafts them so) is
-    returned with ``en == ""`` for the caller to leave out; any other bad row is a GlossaryError at file:line."""
+    """Rows of this tool's TSV, with their lines; a bad row (an empty English too: a person fills in or deletes
+    each row ``glossary suggest --out`` drafts) is a GlossaryError at file:line."""
     terms = []
     for number, cells, is_header in table_lines(text):
-        if is_header:
-            continue
-        if len(cells) > 1 and cells[0].strip() and not cells[1].strip():
-            terms.append(Term(cells[0].strip(), "", "term"))
-            continue
-        t = parse_row(cells, str(path), number)
-        terms.append(Term(t.zh, t.en, t.type, t.status, t.variants, t.note))
+        if not is_header:
+            t = parse_row(cells, str(path), number)
+            terms.append(Term(t.zh, t.en, t.type, t.status, t.variants, t.note, line=number))
     return terms
 
 

@@ -169,23 +169,27 @@ def test_deepl_csv_renders_place_or_leaves_those_rows_out_and_counts_what_it_wro
 
 
 def test_suggest_output_is_a_file_import_takes_back(tmp_path):
+    """suggest --out writes the glossary's own TSV (also to stdout with -); once a person has reviewed the rows
+    (English filled in or the row deleted, the draft note replaced) import takes it back."""
     folder = tmp_path / "glossary"
     shutil.copytree(ROOT / "glossary", folder)
-    suggest = run_in_process("glossary", "--glossary", str(folder), "suggest", str(SEED), environ=GLOSSARY_ENV)
+    suggest = run_in_process("glossary", "--glossary", str(folder), "suggest", str(SEED), "--out", "-",
+                             environ=GLOSSARY_ENV)
     assert suggest.returncode == 0, suggest.stderr
     lines = suggest.stdout.splitlines()
-    filled = []
+    assert lines[0] == HEADER.strip()
+    reviewed = []
     for line in lines[1:]:
         cells = line.split("\t")
         if cells[0] == "创则必胜":
             cells[1] = "Venture and Win"
-        filled.append("\t".join(cells))
-    drafted = write(tmp_path / "suggested.tsv", "\n".join([lines[0], *filled]) + "\n")
+        cells[5] = "reviewed"
+        if cells[1]:  # a row nobody could put into English is deleted
+            reviewed.append("\t".join(cells))
+    drafted = write(tmp_path / "suggested.tsv", "\n".join([lines[0], *reviewed]) + "\n")
     result = run_in_process("glossary", "--glossary", str(folder), "import", str(drafted), environ=GLOSSARY_ENV)
     assert result.returncode == 0, result.stderr
-    named = sum(1 for line in filled if line.split("\t")[1])  # persons come romanised, ready to import
-    assert result.stdout.startswith(f"imported {named} of {named} terms")
-    assert "rows without English left out" in result.stderr
+    assert result.stdout.startswith(f"imported {len(reviewed)} of {len(reviewed)} terms")
     local = (folder / "hengyang.tsv").read_text(encoding="utf-8")
     assert "创则必胜\tVenture and Win\tslogan" in local
 
