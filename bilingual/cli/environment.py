@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Mapping, TextIO
 
-from ..config import GLOSSARY_DIR_ENV, PDF_JOBS_ENV
+from ..config import GLOSSARY_DIR_ENV, LLM_API_KEY_ENV, PDF_JOBS_ENV
+from ..engines.packages import INDEX_ENV as ARGOS_INDEX_ENV
 
 
 @dataclass
@@ -36,6 +37,14 @@ class Environment:
             return list(given)
         folder = self.environ.get(GLOSSARY_DIR_ENV, "").strip()
         return [Path(folder)] if folder else None
+
+    def llm_api_key(self) -> str | None:
+        """``$BILINGUAL_LLM_API_KEY``: a bearer token for an LLM server that wants one (vLLM --api-key ...)."""
+        return self.environ.get(LLM_API_KEY_ENV, "").strip() or None
+
+    def argos_index(self) -> str | None:
+        """``$ARGOS_PACKAGE_INDEX``, as argostranslate reads it: where the package index is."""
+        return self.environ.get(ARGOS_INDEX_ENV, "").strip() or None
 
     def pdf_jobs(self) -> int | None:
         """``$BILINGUAL_PDF_JOBS`` (processes for a long PDF), when set to a positive number."""

@@ -14,7 +14,7 @@ from ..errors import ExitStatus
 from ..files import decode_utf8, read_input_bytes
 from ..pipeline import Pipeline
 from .environment import Environment
-from .options import add_engine_options, add_text_options, config_from_args
+from .options import SentenceProgress, add_engine_options, add_text_options, announce_engine, config_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +33,11 @@ def run_translate_text(args: argparse.Namespace, env: Environment) -> int:
         source = "<stdin>"
         text = decode_utf8(env.stdin.read(), source, "text")
     pipeline = Pipeline(config_from_args(args, env)).load()
-    env.err(f"engine: {pipeline.engine.name} ({pipeline.engine.signature().model})")
+    announce_engine(pipeline.engine, env)
+    if hasattr(pipeline.engine, "progress"):
+        pipeline.engine.progress = SentenceProgress(env)
     english = pipeline.translate_lines(text.splitlines(), source)
+    if hasattr(pipeline.engine, "summary"):
+        env.err(pipeline.engine.summary())
     env.stdout.write("".join(line + "\n" for line in english))
     return ExitStatus.OK

@@ -19,6 +19,12 @@ Term statuses: ``enforced`` (placeholder restored), ``verified`` (the English
 was there although the placeholder did not come back: the engine rendered the
 term itself), ``repaired`` (found after the retry), ``missed``.
 
+An engine that cannot carry placeholders (``placeholder`` returns "") gets its terms in
+Chinese: every term is then verified, and the repair re-ranks the n-best it already has.
+An engine with ``uses_context`` is also told each sentence's terms (with their required
+English) and its article's headline. A hypothesis the engine marks as failed
+(``Hypothesis.problem``) is kept for the quality stage to flag, never remembered.
+
 With a translation memory, segments already translated under the same engine,
 model and glossary version are taken from it and not decoded again.
 """
@@ -28,7 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..engines.base import Engine, Hypothesis
+from ..engines.base import Engine, Hypothesis, SentenceContext, TermContext
 from ..model import Edition, Segment, TermHit
 from ..terms.verify import verify_terms
 
@@ -58,7 +64,7 @@ def protect(segment: Segment, engine: Engine, keep: set[int] | frozenset = froze
         if hit.start < pos:  # overlapping hit: the term stage should not produce one; keep the first
             continue
         out.append(text[pos:hit.start])
-        if i in keep:
+        if i in keep or not engine.placeholder(i):
             out.append(text[hit.start:hit.end])
         else:
             out.append(_padded(engine.placeholder(i), "".join(out), text[hit.end:]))
@@ -79,7 +85,7 @@ def placeholder_counts(text: str, hits: list[TermHit], engine: Engine, skip: set
                        ) -> list[int]:
     """How often each hit's placeholder occurs in ``text`` (-1 for skipped hits)."""
     return [-1 if i in skip else len(placeholder_pattern(engine.placeholder(i)).findall(text))
-            for i in range(len(hits))]
+            if engine.placeholder(i) else 0 for i in range(len(hits))]
 
 
 def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[int]]:
@@ -95,8 +101,12 @@ def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[i
     # Municipal Government held ..." -> "The ..."); the engine cased its own words already.
     # An opening bracket or quote before it does not change that: "(All-media reporter ...".
     lead = len(text) - len(text.lstrip("(\"'“‘[ "))
-    starts_with_term = any(placeholder_pattern(engine.placeholder(i)).match(text, lead) for i in range(len(hits)))
+    starts_with_term = any(placeholder_pattern(engine.placeholder(i)).match(text, lead)
+                           for i in range(len(hits)) if engine.placeholder(i))
     for i in sorted(range(len(hits)), reverse=True):
+        if not engine.placeholder(i):  # left in Chinese: nothing to restore
+            failed.append(i)
+            continue
         pattern = placeholder_pattern(engine.placeholder(i))
         text, count = pattern.subn(lambda _m, en=hits[i].en: en, text)
         if count != 1:
@@ -140,8 +150,10 @@ class _Work:
     segment: Segment
     hits: list[TermHit]
     protected: str
+    headline: str = ""
     hypotheses: list[Hypothesis] = field(default_factory=list)
     retry_keep: set[int] = field(default_factory=set)
+    failed: bool = False  # the engine gave no usable English (Hypothesis.problem): not remembered
 
 
 def _choose(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, skip: set[int]) -> Hypothesis:
@@ -157,30 +169,47 @@ def _choose(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, skip: s
 
 def _rerank_for_terms(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, keep: set[int]
                       ) -> tuple[Hypothesis, str]:
-    """The retry's pick: most required terms present, then fewest placeholder faults, then score order."""
+    """The retry's pick: most required terms present, then fewest placeholder faults, then most other terms
+    present, then score order."""
     best_key, best = None, None
     for rank, h in enumerate(hyps):
         en, failed = restore(h.text, hits, engine)
         present = sum(1 for i in keep if term_rendered(hits[i], en))
         faults = sum(1 for i in failed if i not in keep)
-        key = (-present, faults, rank)
+        # Then the other terms (for an engine without placeholders they were never protected).
+        others = sum(1 for i in range(len(hits)) if i not in keep and term_rendered(hits[i], en))
+        key = (-present, faults, -others, rank)
         if best_key is None or key < best_key:
             best_key, best = key, (h, en)
     return best
 
 
-def _decode(engine: Engine, texts: list[str], num_hypotheses: int) -> dict[str, list[Hypothesis]]:
-    """Decode each distinct text once, shortest first (the engine batches them), keyed by text."""
-    unique = sorted(set(texts), key=lambda t: (len(t), t))
+def _decode(engine: Engine, texts: list[str], num_hypotheses: int,
+            contexts: dict[str, SentenceContext] | None = None) -> dict[str, list[Hypothesis]]:
+    """Decode each distinct text once, keyed by text. Texts go in reading order (an LLM reads them as
+    one passage; a neural engine sorts its batches by length itself).
+
+    ``contexts`` (text -> its context) goes to engines with ``uses_context``."""
+    unique = list(dict.fromkeys(texts))
     if not unique:
         return {}
-    results = engine.translate_batch(unique, num_hypotheses=num_hypotheses)
+    if getattr(engine, "uses_context", False):
+        results = engine.translate_batch(unique, num_hypotheses=num_hypotheses,
+                                         context=[(contexts or {}).get(t, SentenceContext()) for t in unique])
+    else:
+        results = engine.translate_batch(unique, num_hypotheses=num_hypotheses)
     return {t: (hyps or [Hypothesis("")]) for t, hyps in zip(unique, results)}
+
+
+def _context(w: _Work, engine: Engine, keep: set[int] | frozenset = frozenset()) -> SentenceContext:
+    """The terms of a work item (placeholder, or "" where the term stays in Chinese) and its headline."""
+    terms = tuple(TermContext("" if i in keep else engine.placeholder(i), h.zh, h.en) for i, h in enumerate(w.hits))
+    return SentenceContext(terms=terms, headline=w.headline)
 
 
 def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None,
                       num_hypotheses: int = N_BEST) -> Edition:
-    """Translate all segments of ``edition``: TM first, then one length-sorted batch, then one repair batch.
+    """Translate all segments of ``edition``: TM first, then one batch, then one repair batch.
 
     ``memory`` is a ``bilingual.memory.TranslationMemory`` or None. Returns the
     same edition, enriched (see the module docstring).
@@ -191,6 +220,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
 
     work: list[_Work] = []
     remembered: list[Segment] = []
+    headlines = {id(seg): article.headline.zh for article in edition.articles for seg in article.segments()}
     for seg in edition.segments():
         seg.engine = engine.name
         if "missed-term" in seg.flags:  # from an earlier translation of this segment
@@ -203,16 +233,17 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
             remembered.append(seg)
             continue
         protected, hits = protect(seg, engine)
-        work.append(_Work(seg, hits, protected))
+        work.append(_Work(seg, hits, protected, headlines.get(id(seg), "")))
 
     # Pass 1: everything protected, n-best.
-    decoded = _decode(engine, [w.protected for w in work], num_hypotheses)
+    decoded = _decode(engine, [w.protected for w in work], num_hypotheses,
+                      {w.protected: _context(w, engine) for w in work})
     retry: list[_Work] = []
     for w in work:
         w.hypotheses = decoded[w.protected]
         best = _choose(w.hypotheses, w.hits, engine, set())
         en, failed = restore(best.text, w.hits, engine)
-        w.segment.en, w.segment.score = en, best.score
+        w.segment.en, w.segment.score, w.failed = en, best.score, getattr(best, "problem", None) is not None
         for hit in w.hits:
             hit.status = "enforced"
         # A placeholder that did not come back is fine if the English is there anyway
@@ -226,12 +257,16 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
             retry.append(w)
 
     # Pass 2 (repair): failed terms left in Chinese, hypotheses re-ranked by the terms' presence.
+    # A text that is the same as in pass 1 (its terms were in Chinese already) is not decoded again.
     if retry:
         texts = {id(w): protect(w.segment, engine, keep=w.retry_keep)[0] for w in retry}
-        redecoded = _decode(engine, list(texts.values()), num_hypotheses)
+        changed = [w for w in retry if texts[id(w)] != w.protected]
+        redecoded = _decode(engine, [texts[id(w)] for w in changed], num_hypotheses,
+                            {texts[id(w)]: _context(w, engine, w.retry_keep) for w in changed})
         for w in retry:
-            best, en = _rerank_for_terms(redecoded[texts[id(w)]], w.hits, engine, w.retry_keep)
-            w.segment.en, w.segment.score = en, best.score
+            hyps = redecoded.get(texts[id(w)]) or w.hypotheses
+            best, en = _rerank_for_terms(hyps, w.hits, engine, w.retry_keep)
+            w.segment.en, w.segment.score, w.failed = en, best.score, getattr(best, "problem", None) is not None
             _, failed = restore(best.text, w.hits, engine)
             for i, hit in enumerate(w.hits):
                 if i in w.retry_keep:
@@ -251,7 +286,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
         if any(h.status == "missed" for h in seg.terms):
             seg.flag("missed-term")
     for w in work:
-        if memory is not None:
+        if memory is not None and not w.failed:
             memory.store(w.segment.text_key, w.segment.en or "", engine.name, model_id, glossary_version,
                          score=w.segment.score,
                          terms=[{"zh": h.zh, "en": h.en, "status": h.status} for h in w.segment.terms])
