@@ -186,14 +186,15 @@ def _rerank_for_terms(hyps: list[Hypothesis], hits: list[TermHit], engine: Engin
 
 def _decode(engine: Engine, texts: list[str], num_hypotheses: int,
             contexts: dict[str, SentenceContext] | None = None) -> dict[str, list[Hypothesis]]:
-    """Decode each distinct text once, keyed by text. Texts go in reading order (an LLM reads them as
-    one passage; a neural engine sorts its batches by length itself).
+    """Decode each distinct text once, shortest first (the engine batches them), keyed by text.
 
-    ``contexts`` (text -> its context) goes to engines with ``uses_context``."""
-    unique = list(dict.fromkeys(texts))
+    An engine with ``uses_context`` (an LLM, which reads a batch as one passage) gets them in reading
+    order instead, with ``contexts`` (text -> its context)."""
+    with_context = getattr(engine, "uses_context", False)
+    unique = list(dict.fromkeys(texts)) if with_context else sorted(set(texts), key=lambda t: (len(t), t))
     if not unique:
         return {}
-    if getattr(engine, "uses_context", False):
+    if with_context:
         results = engine.translate_batch(unique, num_hypotheses=num_hypotheses,
                                          context=[(contexts or {}).get(t, SentenceContext()) for t in unique])
     else:
@@ -209,7 +210,7 @@ def _context(w: _Work, engine: Engine, keep: set[int] | frozenset = frozenset())
 
 def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None,
                       num_hypotheses: int = N_BEST) -> Edition:
-    """Translate all segments of ``edition``: TM first, then one batch, then one repair batch.
+    """Translate all segments of ``edition``: TM first, then one length-sorted batch, then one repair batch.
 
     ``memory`` is a ``bilingual.memory.TranslationMemory`` or None. Returns the
     same edition, enriched (see the module docstring).
