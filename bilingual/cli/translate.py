@@ -61,6 +61,8 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     # Loaded here even for worker runs, so a broken glossary or a missing model stops the run with one line at once.
     pipeline = Pipeline(config).load()
     announce_engine(pipeline.engine, env)
+    for warning in pipeline.memories.warnings:
+        env.err(f"bilingual: warning: {warning}")
     with BatchDisplay(len(paths), env) as display:
         if hasattr(pipeline.engine, "progress"):  # a slow engine (an LLM) reports sentences too
             pipeline.engine.progress = display.sentences_done

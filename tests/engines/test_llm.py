@@ -13,7 +13,7 @@ from bilingual.engines import load_engine
 from bilingual.engines.base import SentenceContext, TermContext
 from bilingual.engines.llm import LLMEngine, base_url, build_messages, check_english, is_loopback, parse_reply
 from bilingual.errors import ModelError, UsageError
-from bilingual.memory import open_memory
+from bilingual.memory import Memories, TranslationMemory
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
 from bilingual.pipeline import Pipeline
 from bilingual.stages.quality import flag_quality
@@ -142,9 +142,9 @@ def test_a_failure_once_is_retried_and_the_result_is_clean(fake_llm, failure):
 def test_persistent_chinese_is_flagged_untranslated_and_never_remembered(fake_llm, tmp_path):
     fake_llm.default = "chinese"
     engine = engine_for(fake_llm, retries=2)
-    with open_memory(tmp_path) as memory:
+    with Memories(TranslationMemory(tmp_path / "memory.sqlite3")) as memory:
         ed = flag_quality(translate_edition(edition(), engine, memory=memory))
-        assert memory.lookup(SENTENCES[1], "llm", engine.signature().model_id, "") is None
+        assert memory.machine(SENTENCES[1], "llm", engine.signature().model_id, "", "") is None
     body = ed.articles[0].paragraphs[0].segments
     assert all(s.en == "" and "untranslated" in s.flags for s in body)
     # Bounded: the first request (headline and body together), then two retries with what was wrong.
@@ -240,14 +240,14 @@ def test_system_proxies_are_not_used_for_the_server(fake_llm, monkeypatch):
 
 def test_memory_is_keyed_by_engine_and_model(fake_llm, tmp_path):
     fake_llm.models = ("model-a", "model-b")
-    with open_memory(tmp_path) as memory:
+    with Memories(TranslationMemory(tmp_path / "memory.sqlite3")) as memory:
         translate_edition(edition(), LLMEngine(fake_llm.url, "model-a"), memory=memory)
         asked = len(fake_llm.requests)
         translate_edition(edition(), LLMEngine(fake_llm.url, "model-a"), memory=memory)
         assert len(fake_llm.requests) == asked  # all from memory
         translate_edition(edition(), LLMEngine(fake_llm.url, "model-b"), memory=memory)
         assert len(fake_llm.requests) > asked  # another model: asked afresh
-        entry = memory.lookup(SENTENCES[0], "llm", LLMEngine(fake_llm.url, "model-a").signature().model_id, "")
+        entry = memory.machine(SENTENCES[0], "llm", LLMEngine(fake_llm.url, "model-a").signature().model_id, "", "")
         assert entry is not None and entry.en.startswith("Secretary of the CPC")
 
 

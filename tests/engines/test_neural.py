@@ -25,7 +25,7 @@ from bilingual.engines.neural import (
     tune_model,
 )
 from bilingual.errors import ModelError, UsageError
-from bilingual.memory import open_memory
+from bilingual.memory import Memories, TranslationMemory
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
 from bilingual.stages.quality import flag_quality
 from bilingual.stages.translate import protect, translate_edition
@@ -93,16 +93,15 @@ def test_placeholders_survive_each_kinds_vocabulary(kind_engine):
 
 
 def test_pipeline_stage_with_memory_keys_by_engine_and_model(kind_engine, tmp_path):
-    with open_memory(tmp_path) as memory:
+    with Memories(TranslationMemory(tmp_path / "memory.sqlite3")) as memory:
         ed = flag_quality(translate_edition(edition_with_terms(SENTENCES), kind_engine, memory=memory))
         decoded = kind_engine.sentences_decoded
         translate_edition(edition_with_terms(SENTENCES), kind_engine, memory=memory)
         assert kind_engine.sentences_decoded == decoded  # the memory answered everything
         signature = kind_engine.signature()
         assert signature.engine == kind_engine.model.kind and signature.model == kind_engine.model.name
-        assert memory.lookup("他说。", signature.engine, signature.model_id, "") is not None
-        assert memory.lookup("他说。", "argos", signature.model_id, "") is None
-    assert ed.signature.engine == kind_engine.name
+        assert memory.machine("他说。", signature.engine, signature.model_id, "", "") is not None
+        assert memory.machine("他说。", "argos", signature.model_id, "", "") is None
     for seg in ed.segments():
         assert seg.engine == kind_engine.name
         assert ("missed-term" in seg.flags) == any(h.status == "missed" for h in seg.terms)

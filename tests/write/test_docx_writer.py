@@ -97,8 +97,8 @@ def test_flagged_segments_highlighted_only_when_asked(tmp_path, make_edition):
         return {r.text for p in doc.tables[0].rows[1].cells for r in p.paragraphs[0].runs
                 if r.font.highlight_color is not None}
 
-    assert highlighted(WriteOptions()) == {flagged.zh, flagged.en}
-    assert highlighted(WriteOptions(highlight_flags=False)) == set()
+    assert highlighted(WriteOptions(highlight_flags=True)) == {flagged.zh, flagged.en}  # a proof
+    assert highlighted(WriteOptions()) == set()  # a published edition never carries QA highlighting
 
 
 def test_interleaved_and_english_layouts(tmp_path, make_edition):

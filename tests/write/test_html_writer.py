@@ -25,7 +25,10 @@ def test_side_by_side_rows_pair_each_sentence(tmp_path, make_edition):
         assert (zh.get("lang"), zh.text_content()) == ("zh-Hans", seg.zh)
         assert (en.get("lang"), en.text_content()) == ("en", seg.en)
     flagged = tree.xpath('//div[@data-flags="term-missed"]')
-    assert len(flagged) == 1 and "flagged" in flagged[0].get("class")
+    assert len(flagged) == 1 and "flagged" not in flagged[0].get("class")  # published: no highlighting
+    proof = lxml_html.fromstring(render_html(edition, WriteOptions(highlight_flags=True)))
+    (row,) = proof.xpath('//div[@data-flags="term-missed"]')
+    assert "flagged" in row.get("class") and proof.xpath('//section[@class="proof-notes"]//p[@class="legend"]')
 
 
 def test_text_is_escaped_never_markup(make_edition):
