@@ -274,28 +274,31 @@ class Measurement:
 def measure_plans(model: ModelInfo, device: str = "cpu", *, splits: list[tuple[int, int]] | None = None,
                   batch_sizes: tuple[int, ...] = TUNE_BATCH_SIZES, sentences: list[str] | None = None,
                   num_hypotheses: int = 4, beam_size: int = DEFAULT_BEAM_SIZE, decoding_options: dict | None = None,
-                  on_result=None) -> list[Measurement]:
+                  repeats: int = 2, on_result=None) -> list[Measurement]:
     """Time the engine's own decode path for each thread split and batch size; fastest first.
 
-    ``sentences``: what to decode (default: 4 x the built-in sample, 64 sentences). One
-    warm-up call per split. ``on_result(Measurement)`` is called as each one is taken.
+    ``sentences``: what to decode (default: 4 x the built-in sample, 64 sentences). The splits are
+    measured ``repeats`` times in turn and each plan keeps its best time, so a burst of other work
+    on the machine does not decide the choice. One translator at a time (a big model is not held
+    twice), with a warm-up call. ``on_result(Measurement)`` is called as each timing is taken.
     """
     sentences = sentences or list(TUNING_SAMPLE) * 4
-    found = []
-    for inter, intra in splits or candidate_splits():
-        engine = NeuralEngine(model, beam_size=beam_size, plan=ThreadPlan(inter, intra, max(batch_sizes)),
-                              device=device, decoding_options=decoding_options)
-        engine.translate_batch(sentences[:8], num_hypotheses)  # warm-up: the first call allocates
-        for batch in batch_sizes:
-            engine.plan = ThreadPlan(inter, intra, batch)
-            started = time.perf_counter()
-            engine.translate_batch(sentences, num_hypotheses)
-            seconds = time.perf_counter() - started
-            found.append(Measurement(engine.plan, len(sentences) / seconds))
-            if on_result:
-                on_result(found[-1])
-        del engine
-    return sorted(found, key=lambda m: -m.sentences_per_s)
+    best: dict[ThreadPlan, float] = {}
+    for _ in range(max(1, repeats)):
+        for inter, intra in splits or candidate_splits():
+            engine = NeuralEngine(model, beam_size=beam_size, plan=ThreadPlan(inter, intra, max(batch_sizes)),
+                                  device=device, decoding_options=decoding_options)
+            engine.translate_batch(sentences[:8], num_hypotheses)  # warm-up: the first call allocates
+            for batch in batch_sizes:
+                engine.plan = ThreadPlan(inter, intra, batch)
+                started = time.perf_counter()
+                engine.translate_batch(sentences, num_hypotheses)
+                rate = len(sentences) / (time.perf_counter() - started)
+                best[engine.plan] = max(rate, best.get(engine.plan, 0.0))
+                if on_result:
+                    on_result(Measurement(engine.plan, rate))
+            del engine
+    return sorted((Measurement(plan, rate) for plan, rate in best.items()), key=lambda m: -m.sentences_per_s)
 
 
 def tune_model(model: ModelInfo, device: str = "auto", data_dir: Path | None = None, **measure) -> list[Measurement]:
