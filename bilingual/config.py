@@ -109,5 +109,12 @@ def default_data_dir() -> Path:
 
 
 def shipped_glossary_dir() -> Path:
-    """The glossary shipped with the tool: the checkout's ``glossary/``, installed as ``bilingual.glossary``."""
+    """The glossary shipped with the tool: the checkout's ``glossary/``, installed as ``bilingual.glossary``.
+
+    Run from a checkout (``PYTHONPATH``, another worktree than the editable install's), the
+    ``glossary/`` beside this package is the one that goes with its code.
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "glossary" / "__init__.py").is_file():
+        return checkout / "glossary"
     return Path(str(resources.files("bilingual.glossary")))

@@ -360,6 +360,7 @@ class Edition:
     # engine + model version + glossary hash + tool version + options, stamped by the pipeline
     signature: Signature | None = None
     names: list[dict] = field(default_factory=list)  # person names found, for a translator to confirm
+    places: list[dict] = field(default_factory=list)  # places romanised by rule, for a translator to confirm
 
     def segments(self) -> Iterator[Segment]:
         for a in self.articles:
@@ -390,6 +391,8 @@ class Edition:
             "signature": self.signature.to_dict() if self.signature is not None else None,
             "names": self.names,
         }
+        if self.places:
+            d["places"] = self.places
         return d
 
     @classmethod
@@ -408,6 +411,7 @@ class Edition:
             script=d.get("script", "simplified"),
             signature=Signature.from_dict(d.get("signature")),
             names=list(d.get("names") or []),
+            places=list(d.get("places") or []),
         )
 
 

@@ -1,4 +1,4 @@
-"""The pipeline: read -> segment -> terms -> translate -> quality -> write, the same for every entry point.
+"""The pipeline: read -> segment -> terms -> bylines -> translate -> quality -> write, the same for every entry point.
 
 The CLI's commands, the batch runner's worker processes, the web page's upload jobs,
 ``translate-text``, ``align`` and ``import-xliff`` all go through ``Pipeline``: it loads the
@@ -34,6 +34,7 @@ from .stages.align import (
     reading_order,
     split_english_sentences,
 )
+from .stages.bylines import render_bylines
 from .stages.quality import flag_quality
 from .stages.review import apply_review
 from .stages.segment import segment_edition
@@ -244,7 +245,7 @@ class Pipeline:
         if previous is not None:
             recovered = keep_human_work(edition, previous)
             self._remember_human(recovered)
-        edition = find_terms(edition, self.glossary)
+        edition = render_bylines(find_terms(edition, self.glossary), self.glossary)
         edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=self.memories,
                                     options=self.options_key())
         edition = flag_quality(edition, self.glossary)

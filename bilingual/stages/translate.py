@@ -44,6 +44,7 @@ from ..engines.base import Engine, Hypothesis, SentenceContext, TermContext
 from ..memory import Memories, MemoryEntry
 from ..model import Edition, Provenance, Segment, TermHit, is_structural_flag
 from ..terms.verify import verify_terms
+from .bylines import BYLINE_ENGINE
 
 N_BEST = 4
 
@@ -243,6 +244,9 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory: M
             continue
         if seg.is_human:
             human.append(seg)
+            continue
+        if seg.engine == BYLINE_ENGINE and seg.en:  # set in English convention by stages/bylines.py
+            remembered.append(seg)
             continue
         if memory is not None:
             entry = memory.human(seg.text_key)
