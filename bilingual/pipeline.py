@@ -145,7 +145,7 @@ class Pipeline:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = load_engine(self.config.engine, self.config.data_dir)
+            self._engine = load_engine(self.config.engine, self.config.data_dir, self.config.engine_options)
         return self._engine
 
     @property

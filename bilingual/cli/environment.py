@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping, TextIO
 
-from ..config import APP_NAME, GLOSSARY_DIR_ENV, LAYOUTS, PDF_JOBS_ENV
+from ..config import APP_NAME, GLOSSARY_DIR_ENV, LAYOUTS, LLM_API_KEY_ENV, PDF_JOBS_ENV
+from ..engines.packages import INDEX_ENV as ARGOS_INDEX_ENV
 from ..errors import OutputError, UsageError
 
 CONFIG_ENV = "BILINGUAL_CONFIG"
@@ -125,6 +126,14 @@ class Environment:
 
     def data_dir(self, given: Path | None) -> Path | None:
         return given or self._setting_path("data_dir")
+
+    def llm_api_key(self) -> str | None:
+        """``$BILINGUAL_LLM_API_KEY``: a bearer token for an LLM server that wants one (vLLM --api-key ...)."""
+        return self.environ.get(LLM_API_KEY_ENV, "").strip() or None
+
+    def argos_index(self) -> str | None:
+        """``$ARGOS_PACKAGE_INDEX``, as argostranslate reads it: where the package index is."""
+        return self.environ.get(ARGOS_INDEX_ENV, "").strip() or None
 
     def pdf_jobs(self) -> int | None:
         """``$BILINGUAL_PDF_JOBS`` (processes for a long PDF), when set to a positive number."""

@@ -19,7 +19,7 @@ from ..files import read_input_bytes
 from ..pipeline import Pipeline
 from ..read.encoding import decode_page
 from .environment import STDIO, Environment
-from .options import add_engine_options, add_text_options, config_from_args
+from .options import SentenceProgress, add_engine_options, add_text_options, announce_engine, config_from_args
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 _INNER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -53,7 +53,11 @@ def run_translate_text(args: argparse.Namespace, env: Environment) -> int:
     text = decode_page(data, source)[0] if data.strip() else data.decode("utf-8", errors="replace")
     lines = input_lines(text)
     pipeline = Pipeline(config_from_args(args, env)).load()
-    env.info(f"engine: {pipeline.engine.name} ({pipeline.engine.signature().model})")
+    announce_engine(pipeline.engine, env)
+    if hasattr(pipeline.engine, "progress"):
+        pipeline.engine.progress = SentenceProgress(env)
     english = pipeline.translate_lines(lines, source)
+    if hasattr(pipeline.engine, "summary"):
+        env.info(pipeline.engine.summary())
     env.stdout.write("".join(line + "\n" for line in english))
     return ExitStatus.OK

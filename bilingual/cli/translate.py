@@ -11,7 +11,14 @@ from ..errors import ExitStatus, InputError, UsageError
 from ..pipeline import PageResult, Pipeline
 from ..read import PAGE_SUFFIXES
 from .environment import STDIO, Environment
-from .options import add_engine_options, add_output_options, add_text_options, config_from_args
+from .options import (
+    SentenceProgress,
+    add_engine_options,
+    add_output_options,
+    add_text_options,
+    announce_engine,
+    config_from_args,
+)
 
 EPILOG = """exit status:
   0  every page done (or already finished and skipped)
@@ -61,13 +68,17 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
         return ExitStatus.FAILED
     # Loaded here even for worker runs, so a broken glossary or a missing model stops the run with one line at once.
     pipeline = Pipeline(config).load()
-    env.info(f"engine: {pipeline.engine.name} ({pipeline.engine.signature().model})")
+    announce_engine(pipeline.engine, env)
     for warning in pipeline.memories.warnings:
         env.err(f"bilingual: warning: {warning}")
     with BatchDisplay(len(paths), env) as display:
+        if hasattr(pipeline.engine, "progress"):  # a slow engine (an LLM) reports sentences too
+            pipeline.engine.progress = display.sentences_done
         batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
                           pipeline=pipeline)
     print_summary(batch, env)
+    if hasattr(pipeline.engine, "summary"):
+        env.err(pipeline.engine.summary())
     return ExitStatus.FAILED if batch.failed else ExitStatus.OK
 
 
@@ -91,14 +102,16 @@ class BatchDisplay:
         self.total = total
         self.segments = 0
         self.progress = None
+        self.sentences_task = None
+        self.plain_sentences = SentenceProgress(env)
         if env.stderr_is_terminal and env.verbosity >= 0:
             from rich.console import Console  # rich is only needed on a terminal
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.progress = Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[segments]} segments"), TimeRemainingColumn(),
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.fields[segments]}"), TimeRemainingColumn(),
                                      console=Console(file=env.stderr), transient=False)
-            self.task = self.progress.add_task("pages", total=total, segments=0)
+            self.task = self.progress.add_task("pages", total=total, segments="0 segments")
 
     def __enter__(self):
         if self.progress is not None:
@@ -109,6 +122,15 @@ class BatchDisplay:
         if self.progress is not None:
             self.progress.stop()
 
+    def sentences_done(self, done: int, total: int) -> None:
+        """The engine's progress within the current page."""
+        if self.progress is None:
+            self.plain_sentences(done, total)
+            return
+        if self.sentences_task is None:
+            self.sentences_task = self.progress.add_task("sentences", total=total, segments="in this page")
+        self.progress.update(self.sentences_task, completed=done, total=total)
+
     def page_done(self, result: PageResult) -> None:
         self.segments += result.segments
         if result.status == "failed":
@@ -118,7 +140,7 @@ class BatchDisplay:
                     f", {result.segments} segments")
         if self.progress is not None:
             self.progress.console.print(line, markup=False, highlight=False)
-            self.progress.update(self.task, advance=1, segments=self.segments)
+            self.progress.update(self.task, advance=1, segments=f"{self.segments} segments")
         elif result.status == "failed":
             self.env.err(line)
         else:

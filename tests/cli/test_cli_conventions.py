@@ -118,7 +118,7 @@ def test_options_after_the_action(folder, tmp_path):
     listed = run_in_process("model", "list", "--data-dir", str(tmp_path / "d"), "--json")
     assert listed.returncode == 0, listed.stderr
     data = json.loads(listed.stdout)
-    assert data == {"folder": str(tmp_path / "d" / "packages"), "packages": []}
+    assert data == {"folders": [str(tmp_path / "d" / "packages"), str(tmp_path / "d" / "models")], "models": []}
 
 
 def test_json_output(folder, tmp_path):

@@ -41,17 +41,18 @@ def run_cli(*args: str, cwd: Path, stdin: str | None = None):
 def test_model_install_list_remove(tiny_package_file, tmp_path):
     data = ["--data-dir", str(tmp_path / "data")]
     empty = run_cli("model", *data, "list", cwd=tmp_path)
-    assert empty.returncode == 0 and "no packages installed" in empty.stdout
+    assert empty.returncode == 0 and "no models installed" in empty.stdout
 
     installed = run_cli("model", *data, "install", str(tiny_package_file), cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr
-    assert "installed translate-zh_en-0.1-test (zh->en 0.1-test)" in installed.stdout
+    assert "installed translate-zh_en-0.1-test (argos zh->en 0.1-test)" in installed.stdout
 
     listed = run_cli("model", *data, "list", cwd=tmp_path)
-    assert listed.stdout.startswith("* translate-zh_en-0.1-test  zh->en  0.1-test  ")
+    row = listed.stdout.splitlines()[1].split()
+    assert row[:4] == ["*", "translate-zh_en-0.1-test", "argos", "zh->en"] and row[5] in ("KB", "MB")
 
     removed = run_cli("model", *data, "remove", "translate-zh_en-0.1-test", cwd=tmp_path)
-    assert removed.returncode == 0 and "removed translate-zh_en-0.1-test" in removed.stdout
+    assert removed.returncode == 0 and "removed translate-zh_en-0.1-test (argos" in removed.stdout
     assert not (tmp_path / "data" / "packages" / "translate-zh_en-0.1-test").exists()
 
 
@@ -61,7 +62,7 @@ def test_model_install_refusals_are_one_line_errors(wrong_language_package_file,
     assert wrong.stderr.count("\n") == 1
     assert wrong.stderr.startswith(f"bilingual: error: {wrong_language_package_file}: package translates en -> de")
     missing = run_cli("model", "remove", "nothing-here", cwd=tmp_path)
-    assert missing.returncode == 1 and "no installed package named 'nothing-here'" in missing.stderr
+    assert missing.returncode == 1 and "no installed model named 'nothing-here'" in missing.stderr
 
 
 def test_tm_stats_export_import_clear(tmp_path):
