@@ -5,13 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+from pathlib import Path
 
 from ..batch import INTERRUPTED, NOT_STARTED, BatchInterrupted, expand_inputs, run_batch, signals_interrupt
 from ..errors import ExitStatus, InputError, UsageError
 from ..pipeline import PageResult, Pipeline
-from ..read import PAGE_SUFFIXES
-from .environment import Environment
-from .options import add_engine_options, add_output_options, add_text_options, config_from_args
+from ..read import PAGE_SUFFIXES, check_page_file
+from .environment import STDIO, Environment
+from .options import (
+    SentenceProgress,
+    add_engine_options,
+    add_output_options,
+    add_text_options,
+    announce_engine,
+    config_from_args,
+)
 
 EPILOG = """exit status:
   0  every page done (or already finished and skipped)
@@ -39,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_translate)
 
     s = sub.add_parser("segment", help="read a page and print its document model")
-    s.add_argument("file", metavar="FILE")
+    s.add_argument("file", metavar="FILE", help="a page (- for a text page on stdin)")
     s.add_argument("--json", action="store_true", help="print the model as JSON (the default)")
     add_text_options(s)
     s.set_defaults(run=run_segment)
@@ -52,10 +60,17 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     paths = expand_inputs(args.inputs)
     if not paths:
         raise InputError("no pages found (looked for " + ", ".join(PAGE_SUFFIXES) + ")", " ".join(args.inputs))
+    # Inputs checked before the engine loads: when none can be read there is no batch, so the previous
+    # batch's report.json stays as it was.
+    problems = [problem for problem in map(input_problem, paths) if problem]
+    if len(problems) == len(paths):
+        for problem in problems:
+            env.err(f"bilingual: error: {problem}")
+        return ExitStatus.FAILED  # (when some can be read, the batch reports the others, each once)
     # Loaded here even for worker runs, so a broken glossary or a missing model stops the run with one line at once.
     pipeline = Pipeline(config).load()
     glossary_warnings = pipeline.check_glossary()  # conflicting rows stop the run before any page
-    env.err(f"engine: {pipeline.engine.name} ({pipeline.engine.signature().model})")
+    announce_engine(pipeline.engine, env)
     for warning in glossary_warnings:
         env.err(f"bilingual: warning: {warning}")
     _ = pipeline.memories  # opened (a damaged one moved aside) here, once, before any worker opens it
@@ -65,6 +80,8 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
         env.err(f"bilingual: warning: {warning}")
     try:
         with signals_interrupt(), display:  # SIGTERM (kill, cron, CI) stops the batch as Ctrl-C does
+            if hasattr(pipeline.engine, "progress"):  # a slow engine (an LLM) reports sentences too
+                pipeline.engine.progress = display.sentences_done
             batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
                               pipeline=pipeline)
     except BatchInterrupted as stopped:
@@ -74,9 +91,21 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     finally:
         pipeline.close()  # the memory's connection closed now, not whenever the garbage collector runs
     print_summary(batch, env)
+    if hasattr(pipeline.engine, "summary"):
+        env.err(pipeline.engine.summary())
     if batch.report_error:
         env.err(f"bilingual: error: {batch.report_error}")
     return ExitStatus.FAILED if batch.failed or batch.report_error else ExitStatus.OK
+
+
+def input_problem(path: Path) -> str | None:
+    """Why a named page cannot be translated (missing, not a regular file, too large, a PDF), or None.
+    Nothing is read."""
+    try:
+        check_page_file(path)
+    except InputError as e:
+        return str(e)
+    return None
 
 
 class BatchDisplay:
@@ -88,14 +117,16 @@ class BatchDisplay:
         self.total = total
         self.segments = 0
         self.progress = None
-        if env.stderr_is_terminal:
+        self.sentences_task = None
+        self.plain_sentences = SentenceProgress(env)
+        if env.stderr_is_terminal and env.verbosity >= 0:
             from rich.console import Console  # rich is only needed on a terminal
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.progress = Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[segments]} segments"), TimeRemainingColumn(),
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.fields[segments]}"), TimeRemainingColumn(),
                                      console=Console(file=env.stderr), transient=False)
-            self.task = self.progress.add_task("pages", total=total, segments=0)
+            self.task = self.progress.add_task("pages", total=total, segments="0 segments")
 
     def __enter__(self):
         if self.progress is not None:
@@ -106,21 +137,34 @@ class BatchDisplay:
         if self.progress is not None:
             self.progress.stop()
 
+    def sentences_done(self, done: int, total: int) -> None:
+        """The engine's progress within the current page."""
+        if self.progress is None:
+            self.plain_sentences(done, total)
+            return
+        if self.sentences_task is None:
+            self.sentences_task = self.progress.add_task("sentences", total=total, segments="in this page")
+        self.progress.update(self.sentences_task, completed=done, total=total)
+
     def page_done(self, result: PageResult) -> None:
         self.segments += result.segments
         if result.status == "failed":
             line = f"bilingual: error: {result.error}"
         else:
-            line = f"{result.source}: {result.status}, {result.articles} articles, {result.segments} segments"
-        lines = [line] + [f"bilingual: warning: {w}" for w in result.warnings if w not in self.warned]
+            line = (f"{result.source}: {result.status}, {result.articles} article{'s' if result.articles != 1 else ''}"
+                    f", {result.segments} segments")
+        lines = [(line, result.status == "failed")]
+        lines += [(f"bilingual: warning: {w}", True) for w in result.warnings if w not in self.warned]
         self.warned.update(result.warnings)
-        for text in lines:
+        for text, always in lines:
             if self.progress is not None:
                 self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
-            else:
+            elif always:
                 self.env.err(text)
+            else:
+                self.env.info(text)
         if self.progress is not None:
-            self.progress.update(self.task, advance=1, segments=self.segments)
+            self.progress.update(self.task, advance=1, segments=f"{self.segments} segments")
 
 
 def print_summary(batch, env: Environment) -> None:
@@ -147,6 +191,9 @@ def print_summary(batch, env: Environment) -> None:
 
 
 def run_segment(args: argparse.Namespace, env: Environment) -> int:
-    edition = Pipeline(config_from_args(args, env)).read(args.file)
+    with env.input_file(args.file) as path:
+        edition = Pipeline(config_from_args(args, env)).read(path)
+    if args.file == STDIO:
+        edition.source = "stdin.txt"  # not the temporary file it was read through
     env.out(json.dumps(edition.to_json(), ensure_ascii=False, indent=1))
     return ExitStatus.OK

@@ -75,16 +75,26 @@ def is_page(path: Path) -> bool:
     return path.suffix.lower() in _BY_SUFFIX and not path.name.startswith(".")
 
 
-def read_page_bytes(path: Path) -> bytes:
-    """A page's bytes, checked before they are read: a regular file (not a folder, FIFO, device or symlink
-    loop), not larger than its reader's limit, not empty. ``InputError`` naming the file otherwise."""
+def check_page_file(path: Path) -> None:
+    """``InputError`` naming the file unless it can be read as a page: a regular file (not a folder, FIFO,
+    device or symlink loop), not a PDF, not larger than its reader's limit. Nothing is read."""
     path = Path(path)
-    reader = reader_for(path)
     size = input_size(path, "page")
+    if path.suffix.lower() == ".pdf":
+        raise InputError(f"PDF input is not supported (yet); extract its text first (pdftotext -layout "
+                         f"{printable(path.name)}) and translate the .txt", path)
+    reader = reader_for(path)
     if size > reader.max_bytes:
         raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {reader.max_bytes / 1e6:.0f} MB; "
                          "split it into pages)", path)
-    data = read_input_bytes(path, "page", limit=reader.max_bytes, regular_only=True)
+
+
+def read_page_bytes(path: Path) -> bytes:
+    """A page's bytes, checked before they are read (``check_page_file``) and not empty; ``InputError``
+    naming the file otherwise."""
+    path = Path(path)
+    check_page_file(path)
+    data = read_input_bytes(path, "page", limit=reader_for(path).max_bytes, regular_only=True)
     if not data.strip():
         raise InputError("empty file", path)
     return data

@@ -163,9 +163,10 @@ class _DocxBuilder:
     def build(self):
         doc = self.doc
         masthead = self._paragraph("Masthead")
-        self._add_run(masthead, self.edition.paper or edition_title(self.edition), "zh")
+        # Without a paper's name the masthead says what this is: a file name is no paper's name.
+        self._add_run(masthead, self.edition.paper or "Bilingual edition", "zh")
         dateline = self._paragraph("Colophon")
-        bits = [b for b in (self.edition.date, self.edition.place, "Bilingual edition",
+        bits = [b for b in (self.edition.date, self.edition.place, "Bilingual edition" if self.edition.paper else "",
                             engine_note(self.edition)) if b]
         self._add_run(dateline, " \u00b7 ".join(bits), "en")
         for article in self.edition.articles:
