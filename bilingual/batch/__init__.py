@@ -11,6 +11,11 @@ and whose JSON signature matches this run's is skipped (``Pipeline.is_finished``
 else is redone. Temporary ``*.part`` files a killed run left anywhere under the output folder
 are removed when a batch starts (those of a writer still running are left alone).
 
+Executors: ``run_batch`` translates in this process for one job, else hands the pages to
+``pool.PagePool``. Another executor (a cluster) needs the same small shape: ``run(paths, force,
+record)`` calling ``record`` with each ``PageResult`` (made by ``Pipeline.translate_page`` wherever the
+page runs) and, when interrupted, ``in_flight`` (the pages it was translating) before re-raising.
+
 Interruption: Ctrl-C, or SIGTERM/SIGHUP turned into one by ``signals_interrupt`` (the CLI does
 that), stops the pages in flight (their temporary files removed), writes ``report.json`` with
 ``finished: false`` and every page's state (``interrupted`` for those in flight, ``not started``
