@@ -7,8 +7,32 @@ and exits with ``exit_status``. Warnings are not exceptions: they are data on th
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 from pathlib import Path
+
+# Characters that would break a one-line message or a log: C0/C1 controls (newline, ESC ...) and the
+# line and paragraph separators.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` (a file name, most often) safe to print on one line and to write as UTF-8.
+
+    A name that is not valid UTF-8 (a GBK name from a Windows zip) reaches Python with its bad bytes as
+    lone surrogates, which no UTF-8 file can hold: they become ``\\xNN``. Control characters and line
+    separators become escapes (``\\n``, ``\\x1b``), so a newline in a name never splits a progress line.
+    """
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate that is no escaped byte (from JSON, say)
+            raw = text.encode("utf-8", "surrogatepass")
+        text = raw.decode("utf-8", "backslashreplace")
+    if _UNPRINTABLE.search(text):
+        text = _UNPRINTABLE.sub(lambda m: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(
+            m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"), text)
+    return text
 
 
 class ExitStatus(IntEnum):
@@ -32,7 +56,7 @@ class BilingualError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path:
-            where = self.path + (f":{self.line}" if self.line else "") + ": "
+            where = printable(self.path) + (f":{self.line}" if self.line else "") + ": "
         # One line, always: a message quoting the input must not break a log.
         return (where + self.message).replace("\n", " ")
 

@@ -143,6 +143,14 @@ class TranslationMemory:
     def _connect(self, readonly: bool) -> sqlite3.Connection:
         if readonly:
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            try:
+                db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                # A WAL memory on a read-only mount without its -shm file cannot be opened read-only the usual
+                # way; nobody can write it there, so it is opened as an immutable file.
+                db.close()
+                db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, timeout=BUSY_TIMEOUT_S,
+                                     isolation_level=None)
         else:
             db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -202,7 +210,7 @@ class TranslationMemory:
         return db
 
     def _move_aside_and_start_again(self, error: Exception) -> sqlite3.Connection:
-        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        aside = _free_name(self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"))
         try:
             self.path.rename(aside)
             for suffix in ("-wal", "-shm"):
@@ -400,6 +408,11 @@ class Memories:
 
     Exact human matches come from the project first, then from the references in order;
     machine units only from the project; fuzzy suggestions from all of them.
+
+    A memory that fails while a batch runs (damaged by another program, a failing disk, a lock held too
+    long) never fails a page: the lookup is a miss, the machine English is not stored, the memory is left
+    out for the rest of the run and ``problems`` says so in one line. Storing a person's English
+    (``store_human``) still raises: that work must not be dropped silently.
     """
 
     def __init__(self, project: TranslationMemory | None, references: list[TranslationMemory] | None = None,
@@ -409,6 +422,8 @@ class Memories:
         self.references = list(references or [])
         self.fuzzy_threshold = fuzzy_threshold
         self.use_machine = use_machine
+        self.problems: list[str] = []  # memories given up during the run, one line each
+        self._lost: list[TranslationMemory] = []
         self._file_units: dict[str, MemoryEntry] = {}
         self._index: FuzzyIndex | None = None
         for name, units in (reference_units or {}).items():
@@ -418,12 +433,30 @@ class Memories:
 
     @property
     def warnings(self) -> list[str]:
-        return [w for m in ([self.project] if self.project else []) + self.references for w in m.warnings]
+        """What opening the memories met (a damaged one moved aside ...), then what failed since."""
+        opened = [w for m in ([self.project] if self.project else []) + self.references + self._lost
+                  for w in m.warnings]
+        return opened + self.problems
+
+    def _usable(self) -> list[TranslationMemory]:
+        return [m for m in ([self.project] if self.project else []) + self.references if m not in self._lost]
+
+    def _give_up(self, memory: TranslationMemory, error: Exception) -> None:
+        if memory in self._lost:
+            return
+        self._lost.append(memory)
+        what = "translation memory" if memory is self.project else "reference memory"
+        cause = error.message if isinstance(error, OutputError) else str(error)
+        self.problems.append(f"{memory.path}: the {what} failed ({cause}); going on without it")
 
     def human(self, source: str) -> MemoryEntry | None:
         """A person's English for exactly this source: the project's own, else a reference's."""
-        for memory in ([self.project] if self.project else []) + self.references:
-            entry = memory.human(source)
+        for memory in self._usable():
+            try:
+                entry = memory.human(source)
+            except sqlite3.Error as e:
+                self._give_up(memory, e)
+                continue
             if entry is not None:
                 if memory is self.project:
                     entry.memory = "project"
@@ -431,22 +464,32 @@ class Memories:
         return self._file_units.get(normalise_source(source))
 
     def machine(self, source: str, engine: str, model: str, glossary: str, options: str) -> MemoryEntry | None:
-        if self.project is None or not self.use_machine:
+        if self.project is None or not self.use_machine or self.project in self._lost:
             return None
-        entry = self.project.machine(source, engine, model, glossary, options)
+        try:
+            entry = self.project.machine(source, engine, model, glossary, options)
+        except sqlite3.Error as e:
+            self._give_up(self.project, e)
+            return None
         if entry is not None:
             self.project.count_hit(entry)
         return entry
 
     def store_machine(self, units: list[MemoryEntry]) -> None:
-        if self.project is not None and self.use_machine and units:
-            self.project.store_machine(units)
+        if self.project is not None and self.use_machine and units and self.project not in self._lost:
+            try:
+                self.project.store_machine(units)
+            except (OutputError, sqlite3.Error) as e:
+                self._give_up(self.project, e)
 
     def store_human(self, source: str, en: str, how: str, status: str = "translated", who: str = "",
                     at: str | None = None, terms: list[dict] | None = None) -> bool:
         if self.project is None:
             return False
-        stored = self.project.store_human(source, en, how, status, who, at, terms)
+        try:
+            stored = self.project.store_human(source, en, how, status, who, at, terms)
+        except sqlite3.Error as e:
+            raise OutputError(f"cannot save the translation memory: {e}", self.project.path) from None
         self._index = None
         return stored
 
@@ -454,8 +497,13 @@ class Memories:
         """Fuzzy matches of human work (every memory) for a reviewer, best first."""
         if self._index is None:
             self._index = FuzzyIndex()
-            for memory in ([self.project] if self.project else []) + self.references:
-                for entry in memory.entries((HUMAN,)):
+            for memory in self._usable():
+                try:
+                    entries = list(memory.entries((HUMAN,)))
+                except sqlite3.Error as e:
+                    self._give_up(memory, e)
+                    continue
+                for entry in entries:
                     entry.memory = "project" if memory is self.project else memory.name
                     self._index.add(entry)
             for entry in self._file_units.values():
@@ -465,13 +513,25 @@ class Memories:
 
     def close(self) -> None:
         for memory in ([self.project] if self.project else []) + self.references:
-            memory.close()
+            try:
+                memory.close()
+            except sqlite3.Error:
+                pass
 
     def __enter__(self) -> "Memories":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``path-2``, ``path-3`` ... the first that does not exist (a rename never replaces a file)."""
+    candidate, n = path, 1
+    while candidate.exists() or candidate.with_name(candidate.name + "-wal").exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}")
+    return candidate
 
 
 def _unwritable(error: sqlite3.OperationalError) -> bool:

@@ -20,6 +20,7 @@ provenance derived from ``engine``.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import PurePath
@@ -41,6 +42,16 @@ def is_structural_flag(flag: str) -> bool:
 
 # How a person's English reached a segment (``Provenance.how``, and the segment's ``engine`` label for
 # human work), and what a reader of an edition is told about it.
+# Characters an XML 1.0 document cannot hold (DOCX, XLIFF, TMX, HTML are XML or close to it): C0 controls
+# other than tab, newline and carriage return, lone surrogates, and U+FFFE/U+FFFF.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML cannot hold (readers report them; writers must never crash)."""
+    return XML_INVALID.sub("", text) if text else text
+
+
 HUMAN_ORIGINS = {
     "xliff": "Post-edited translation",
     "web": "Post-edited translation",

@@ -17,11 +17,19 @@ from pathlib import Path
 
 from .config import Config, WriteOptions
 from .engines import Engine, load_engine
-from .errors import BilingualError, ConflictError, InputError, UsageError
-from .files import decode_utf8, read_input_bytes, read_utf8_text, remove_stale_parts
+from .errors import BilingualError, ConflictError, GlossaryError, InputError, OutputError, UsageError, printable
+from .files import (
+    PART_SUFFIX,
+    check_writable,
+    decode_utf8,
+    page_stem,
+    read_input_bytes,
+    read_utf8_text,
+    remove_stale_parts,
+)
 from .memory import HUMAN, MACHINE, Memories, ReferenceUnit, TranslationMemory, normalise_source, project_memory_path
 from .model import REVIEW_STATUSES, Article, Edition, Paragraph, Segment, is_structural_flag
-from .read import read_page
+from .read import read_page, read_page_bytes
 from .read.tmx import read_tmx_pairs
 from .read.xliff import read_reviewed_xliff
 from .signature import Signature
@@ -40,7 +48,8 @@ from .stages.review import apply_review
 from .stages.segment import segment_edition
 from .stages.terms import find_terms
 from .stages.translate import translate_edition
-from .terms.glossary import Glossary, glossary_files, load_glossary
+from .terms.glossary import Glossary, display_path, glossary_files, load_glossary, table_lines
+from .terms.lint import errors_in, lint_paths
 from .write import DEFAULT_FORMATS, PROOF_FORMATS, WRITERS, output_path
 from .write.report import summarize_report
 from .write.tmx import write_memory_tmx
@@ -61,6 +70,7 @@ class PageResult:
     error: str | None = None
     flagged: int = 0  # segments with a quality flag (missed term, number mismatch, untranslated ...)
     summary: str | None = None  # the edition's readable quality summary (``summarize_report``)
+    warnings: list[str] = field(default_factory=list)  # about the run rather than the page (the memory ...)
 
     def count(self, edition: Edition) -> None:
         """Fill the counts and the summary from a finished edition."""
@@ -68,6 +78,7 @@ class PageResult:
         self.segments = sum(1 for _ in edition.segments())
         self.flagged = sum(1 for s in edition.segments() if s.flags)
         self.summary = summarize_report(edition)
+        self.warnings = [w.message for w in edition.warnings if w.code == "memory"]
 
 
 @dataclass
@@ -97,9 +108,17 @@ class MemoryImport:
     stored: int  # new or changed human units in the project's memory
 
 
-def source_digest(path: Path) -> str:
-    """sha256 of a page's bytes (InputError naming the file when it cannot be read)."""
-    return hashlib.sha256(read_input_bytes(path, "page")).hexdigest()
+def discard_folder(folder: Path, stem: str) -> None:
+    """Remove a page folder an attempt created and did not finish: the edition's files and temporary parts
+    in it, then the folder if that empties it (anything else put there is left alone)."""
+    names = {output_path(folder.parent, stem, fmt).name for fmt in WRITERS}
+    try:
+        for entry in folder.iterdir():
+            if entry.name in names or entry.name.endswith(PART_SUFFIX):
+                entry.unlink(missing_ok=True)
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def read_edition_json(path: Path) -> Edition:
@@ -138,6 +157,7 @@ class Pipeline:
         self._glossary = glossary
         self._glossary_stamp = self._stamp_glossary() if glossary is None else None
         self._memories: Memories | None = None
+        self.memory_error: OutputError | None = None  # why the project's memory could not be opened, if so
         self.warnings: list[str] = []  # one line per problem met along the way (a memory moved aside ...)
 
     # -- resources ----------------------------------------------------------------------------
@@ -176,6 +196,20 @@ class Pipeline:
         _ = self.glossary, self.engine
         return self
 
+    def check_glossary(self) -> list[str]:
+        """Lint the glossary as ``bilingual glossary lint`` does before a batch: GlossaryError (one line,
+        ``file:line``, the first error and how many more) when it has errors, such as two rows giving one term
+        conflicting renderings. Returns warnings worth a line each (a glossary file without any row)."""
+        messages = lint_paths(self.config.glossary_paths)
+        errors = errors_in(messages)
+        if errors:
+            first = errors[0]
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise GlossaryError(f"{first.severity}: {first.message}{more}; see `bilingual glossary lint`",
+                                first.file, first.line)
+        return [f"{display_path(f)}: empty glossary file (no rows)" for f in glossary_files(self.config.glossary_paths)
+                if not any(not is_header for _, _, is_header in table_lines(f.read_text(encoding="utf-8-sig")))]
+
     @property
     def memory_path(self) -> Path:
         return self.config.memory_path or project_memory_path(self.config.out_dir)
@@ -184,7 +218,12 @@ class Pipeline:
     def memories(self) -> Memories:
         """The project's memory and the reference memories (opened once)."""
         if self._memories is None:
-            project = TranslationMemory(self.memory_path)
+            try:
+                project = TranslationMemory(self.memory_path)
+            except OutputError as e:  # a read-only output folder without a memory yet: pages go on without one
+                project = None
+                self.memory_error = e
+                self.warnings.append(f"{e}; going on without the translation memory")
             references, files = [], {}
             for path in self.config.reference_memories:
                 path = Path(path)
@@ -230,9 +269,9 @@ class Pipeline:
 
     # -- steps --------------------------------------------------------------------------------
 
-    def read(self, path: Path) -> Edition:
-        """Read a page and split it into sentences (no translation)."""
-        edition = read_page(Path(path))
+    def read(self, path: Path, data: bytes | None = None) -> Edition:
+        """Read a page (``data``: its bytes, when already read) and split it into sentences (no translation)."""
+        edition = read_page(Path(path), data=data)
         if self.config.place:
             edition.place = self.config.place
         return segment_edition(edition, split_semicolons=self.config.split_semicolons)
@@ -243,15 +282,20 @@ class Pipeline:
         A person's English is kept: on the edition's own segments, on the ``previous`` edition of the
         same page (matched by segment id and Chinese, then by Chinese), and in the memories.
         """
+        memories = self.memories
         if previous is not None:
             recovered = keep_human_work(edition, previous)
-            self._remember_human(recovered)
+            try:
+                self._remember_human(recovered)
+            except BilingualError as e:  # the English is kept in the edition itself; the memory can wait
+                memories.problems.append(f"{e}; a person's English recovered from the previous edition is kept "
+                                         "in the edition only")
         edition = render_bylines(find_terms(edition, self.glossary), self.glossary)
-        edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=self.memories,
+        edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=memories,
                                     options=self.options_key())
         edition = flag_quality(edition, self.glossary)
         edition.signature = self.signature(source_sha256)
-        for line in self.warnings:
+        for line in dict.fromkeys(self.warnings + memories.problems):
             if not any(w.message == line for w in edition.warnings):
                 edition.warn("memory", line)
         return edition
@@ -305,26 +349,37 @@ class Pipeline:
         """Translate one page into its editions, or skip it when already finished; never raises for a bad page.
 
         ``source_name``: what the edition records as its source instead of ``path`` (an upload's file name, not
-        where the server keeps it); its stem must be ``path``'s."""
+        where the server keeps it); its stem must be ``path``'s.
+
+        The page is read once, checked before it is read (``read_page_bytes``). The output folder is checked
+        to be writable before anything is translated. When a page fails or is interrupted, a folder this
+        attempt created is removed again, so no folder is left holding some of an edition's files.
+        """
         started = time.monotonic()
         path = Path(path)
-        result = PageResult(source=str(path), stem=path.stem, status="failed")
+        stem = page_stem(path)
+        result = PageResult(source=printable(str(path)), stem=stem, status="failed")
+        folder = Path(self.config.out_dir) / stem
+        created = False
         try:
-            digest = source_digest(path)
+            data = read_page_bytes(path)
+            digest = hashlib.sha256(data).hexdigest()
             signature = self.signature(digest)
-            if not force and self.is_finished(path.stem, signature):
+            if not force and self.is_finished(stem, signature):
                 result.status = "skipped"
-                result.outputs = [str(p) for p in self.outputs(path.stem)]
+                result.outputs = [str(p) for p in self.outputs(stem)]
                 try:
-                    result.count(read_edition_json(output_path(self.config.out_dir, path.stem, "json")))
+                    result.count(read_edition_json(output_path(self.config.out_dir, stem, "json")))
                 except BilingualError:
                     pass
                 return result
-            remove_stale_parts(Path(self.config.out_dir) / path.stem)
-            edition = self.read(path)
+            created = not folder.exists()
+            check_writable(folder)
+            remove_stale_parts(folder)
+            edition = self.read(path, data)
             if source_name:
-                edition.source = source_name
-            edition = self.translate(edition, digest, previous=self.previous_edition(path.stem))
+                edition.source = printable(source_name)
+            edition = self.translate(edition, digest, previous=self.previous_edition(stem))
             written = self.write(edition)
             result.status = "done"
             result.stem = edition.stem
@@ -333,11 +388,13 @@ class Pipeline:
         except BilingualError as e:
             result.error = str(e)
         except MemoryError:
-            result.error = f"{path}: out of memory"
+            result.error = f"{printable(str(path))}: out of memory"
         except Exception as e:  # an unexpected bug on one page must not stop the batch
-            result.error = f"{path}: internal error: {type(e).__name__}: {e}".replace("\n", " ")
+            result.error = f"{printable(str(path))}: internal error: {type(e).__name__}: {e}".replace("\n", " ")
         finally:
             result.seconds = round(time.monotonic() - started, 3)
+            if result.status == "failed" and created:
+                discard_folder(folder, stem)
         return result
 
     def retranslate(self, edition: Edition) -> Edition:

@@ -48,3 +48,50 @@ def run_console_script(*args, cwd: Path | None = None, stdin: str | None = None,
     """`bilingual ARGS` as the installed console script in a new process (what a user runs)."""
     return subprocess.run([str(CONSOLE_SCRIPT), *map(str, args)], cwd=cwd, capture_output=True, text=True,
                           input=stdin, timeout=timeout, env={**os.environ, **(environ or {})})
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, grandchildren ...), from /proc (Linux)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def running(pids) -> list[int]:
+    """Those of ``pids`` still running (zombies, dead but not yet reaped, do not count)."""
+    alive = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    alive.append(pid)
+        except OSError:
+            pass
+    return alive
+
+
+def work_dying_on_poison(pipeline, path: str, force: bool):
+    """A worker's page work that kills its own process (as the OOM killer would) on pages named ``poison*``
+    every time, and on pages named ``flaky*`` the first time only (a ``.died`` file beside the page says it
+    did): for ``run_batch(work=...)``. Module level, so a worker process can import it."""
+    import signal
+
+    from bilingual.batch.pool import translate_in_worker
+
+    name, marker = Path(path).name, Path(path).with_suffix(".died")
+    if name.startswith("poison") or (name.startswith("flaky") and not marker.exists()):
+        marker.write_text("died", encoding="utf-8")
+        os.kill(os.getpid(), signal.SIGKILL)
+    return translate_in_worker(pipeline, path, force)

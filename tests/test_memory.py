@@ -97,7 +97,18 @@ def test_a_damaged_memory_is_moved_aside_with_a_warning(tmp_path, damage):
         memory.store_human("他说。", "He said.", "web")  # a fresh memory that works
         assert memory.human("他说。").en == "He said."
     aside = [p for p in tmp_path.iterdir() if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
-    assert aside and aside[0].stat().st_size > 0  # moved, never deleted
+    assert len(aside) == 1 and aside[0].stat().st_size > 0  # moved, never deleted
+
+
+def test_two_damaged_memories_in_one_second_are_both_kept(tmp_path):
+    path = tmp_path / "m.sqlite3"
+    for garbage in (b"first damaged memory" * 300, b"second damaged memory" * 300):
+        path.write_bytes(garbage)
+        with TranslationMemory(path) as memory:
+            assert "moved aside" in memory.warnings[0]
+    aside = sorted(p.read_bytes()[:6] for p in tmp_path.iterdir() if ".damaged-" in p.name
+                   and not p.name.endswith(("-wal", "-shm")))
+    assert aside == [b"first ", b"second"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")

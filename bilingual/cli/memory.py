@@ -49,6 +49,8 @@ def run_tm(args: argparse.Namespace, env: Environment) -> int:
         for warning in pipeline.memories.warnings:
             env.err(f"bilingual: warning: {warning}")
         project = pipeline.memories.project
+        if project is None:
+            raise pipeline.memory_error
         if args.action == "stats":
             stats = project.stats()
             if args.json:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 from pathlib import Path
 
-from ..batch import expand_inputs, run_batch
+from ..batch import INTERRUPTED, NOT_STARTED, BatchInterrupted, expand_inputs, run_batch, signals_interrupt
 from ..errors import ExitStatus, InputError, UsageError
 from ..pipeline import PageResult, Pipeline
-from ..read import PAGE_SUFFIXES
+from ..read import PAGE_SUFFIXES, check_page_file
 from .environment import STDIO, Environment
 from .options import (
     SentenceProgress,
@@ -62,35 +63,48 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     # Inputs checked before the engine loads: when none can be read there is no batch, so the previous
     # batch's report.json stays as it was.
     problems = [problem for problem in map(input_problem, paths) if problem]
-    for problem in problems:
-        env.err(f"bilingual: error: {problem}")
     if len(problems) == len(paths):
-        return ExitStatus.FAILED
+        for problem in problems:
+            env.err(f"bilingual: error: {problem}")
+        return ExitStatus.FAILED  # (when some can be read, the batch reports the others, each once)
     # Loaded here even for worker runs, so a broken glossary or a missing model stops the run with one line at once.
     pipeline = Pipeline(config).load()
+    glossary_warnings = pipeline.check_glossary()  # conflicting rows stop the run before any page
     announce_engine(pipeline.engine, env)
-    for warning in pipeline.memories.warnings:
+    for warning in glossary_warnings:
         env.err(f"bilingual: warning: {warning}")
-    with BatchDisplay(len(paths), env) as display:
-        if hasattr(pipeline.engine, "progress"):  # a slow engine (an LLM) reports sentences too
-            pipeline.engine.progress = display.sentences_done
-        batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
-                          pipeline=pipeline)
+    _ = pipeline.memories  # opened (a damaged one moved aside) here, once, before any worker opens it
+    display = BatchDisplay(len(paths), env)
+    display.warned.update(pipeline.warnings)
+    for warning in pipeline.warnings:
+        env.err(f"bilingual: warning: {warning}")
+    try:
+        with signals_interrupt(), display:  # SIGTERM (kill, cron, CI) stops the batch as Ctrl-C does
+            if hasattr(pipeline.engine, "progress"):  # a slow engine (an LLM) reports sentences too
+                pipeline.engine.progress = display.sentences_done
+            batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
+                              pipeline=pipeline)
+    except BatchInterrupted as stopped:
+        env.err(f"bilingual: interrupted ({signal.Signals(stopped.signum).name})")
+        print_summary(stopped.batch, env)
+        return 128 + stopped.signum
+    finally:
+        pipeline.close()  # the memory's connection closed now, not whenever the garbage collector runs
     print_summary(batch, env)
     if hasattr(pipeline.engine, "summary"):
         env.err(pipeline.engine.summary())
-    return ExitStatus.FAILED if batch.failed else ExitStatus.OK
+    if batch.report_error:
+        env.err(f"bilingual: error: {batch.report_error}")
+    return ExitStatus.FAILED if batch.failed or batch.report_error else ExitStatus.OK
 
 
 def input_problem(path: Path) -> str | None:
-    """Why a named page cannot be translated (missing, a folder, a PDF), or None."""
-    if not path.exists():
-        return f"{path}: no such file"
-    if not path.is_file():
-        return f"{path}: not a file"
-    if path.suffix.lower() == ".pdf":
-        return (f"{path}: PDF input is not supported (yet); extract its text first "
-                f"(pdftotext -layout {path.name}) and translate the .txt")
+    """Why a named page cannot be translated (missing, not a regular file, too large, a PDF), or None.
+    Nothing is read."""
+    try:
+        check_page_file(path)
+    except InputError as e:
+        return str(e)
     return None
 
 
@@ -99,6 +113,7 @@ class BatchDisplay:
 
     def __init__(self, total: int, env: Environment):
         self.env = env
+        self.warned: set[str] = set()  # run warnings already shown (a memory left out ...): each once
         self.total = total
         self.segments = 0
         self.progress = None
@@ -138,13 +153,18 @@ class BatchDisplay:
         else:
             line = (f"{result.source}: {result.status}, {result.articles} article{'s' if result.articles != 1 else ''}"
                     f", {result.segments} segments")
+        lines = [(line, result.status == "failed")]
+        lines += [(f"bilingual: warning: {w}", True) for w in result.warnings if w not in self.warned]
+        self.warned.update(result.warnings)
+        for text, always in lines:
+            if self.progress is not None:
+                self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            elif always:
+                self.env.err(text)
+            else:
+                self.env.info(text)
         if self.progress is not None:
-            self.progress.console.print(line, markup=False, highlight=False)
             self.progress.update(self.task, advance=1, segments=f"{self.segments} segments")
-        elif result.status == "failed":
-            self.env.err(line)
-        else:
-            self.env.info(line)
 
 
 def print_summary(batch, env: Environment) -> None:
@@ -163,8 +183,11 @@ def print_summary(batch, env: Environment) -> None:
     for page in batch.pages:  # what a reviewer should look at first, page by page
         if page.status == "done" and page.summary:
             console.print(page.summary, markup=False)
-    console.print(f"{batch.count('done')} done, {batch.count('skipped')} skipped, {batch.count('failed')} failed; "
-                  f"report: {batch.report}", markup=False)
+    counts = f"{batch.count('done')} done, {batch.count('skipped')} skipped, {batch.count('failed')} failed"
+    if batch.interrupted:
+        counts += f", {batch.count(INTERRUPTED)} interrupted, {batch.count(NOT_STARTED)} not started"
+    report = batch.report if batch.report is not None else f"not written ({batch.report_error})"
+    console.print(f"{counts}; report: {report}", markup=False, soft_wrap=True)
 
 
 def run_segment(args: argparse.Namespace, env: Environment) -> int:

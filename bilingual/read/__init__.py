@@ -15,7 +15,9 @@ differs), ``key`` (simplified, when it differs from ``zh``) and ``line``.
 Warning codes (``Edition.warnings``, each with its line): ``column-join`` (two lines
 joined across a column break), ``doubled-char`` (a character doubled across a break,
 dropped or kept), ``halfwidth-punct`` (half-width marks made full-width, one per line),
-``uncertain-headline`` (a head part chosen by the rules in ``page`` with some doubt).
+``uncertain-headline`` (a head part chosen by the rules in ``page`` with some doubt), ``control-char``
+(characters XML cannot hold removed: ESC, other C0 controls, U+FFFE ...), ``cut-off`` (the file ends
+inside a character: the incomplete character is dropped).
 """
 
 from __future__ import annotations
@@ -24,17 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import InputError
-from ..files import read_input_bytes
+from ..errors import InputError, printable
+from ..files import input_size, read_input_bytes
 from ..model import Edition
+from ..zh.script import HAN
 from .docx import read_docx_page
 from .html import read_html_page
+from .page import MAX_TEXT_BYTES
 from .text import read_text_page
 
-# A newspaper page is tens of kilobytes; 2 MB of text is a book. A larger file is a
-# mistake (or a dump) and would tie up a batch for many minutes. DOCX and HTML carry
-# markup, styles and images besides the text, so their files may be larger.
-MAX_PAGE_BYTES = 2_000_000
+# A text page's file is its text (``MAX_TEXT_BYTES``); DOCX and HTML carry markup, styles and
+# images besides the text, so their files may be larger, and their text counts against the same limit.
+MAX_PAGE_BYTES = MAX_TEXT_BYTES
 MAX_MARKUP_PAGE_BYTES = 10 * MAX_PAGE_BYTES
 
 
@@ -72,26 +75,46 @@ def is_page(path: Path) -> bool:
     return path.suffix.lower() in _BY_SUFFIX and not path.name.startswith(".")
 
 
-def read_page(path: Path, *, script: str = "keep") -> Edition:
-    """Read one page into an Edition (paragraphs not yet split into sentences).
-
-    ``script``: ``keep`` (publish in the source's script), ``simplified`` or ``traditional``.
-    Raises ``InputError`` (naming the file) if it is missing, not a file, empty, binary or undecodable.
-    """
+def check_page_file(path: Path) -> None:
+    """``InputError`` naming the file unless it can be read as a page: a regular file (not a folder, FIFO,
+    device or symlink loop), not a PDF, not larger than its reader's limit. Nothing is read."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("no such file", path)
-    if not path.is_file():
-        raise InputError("not a file", path)
+    size = input_size(path, "page")
+    if path.suffix.lower() == ".pdf":
+        raise InputError(f"PDF input is not supported (yet); extract its text first (pdftotext -layout "
+                         f"{printable(path.name)}) and translate the .txt", path)
     reader = reader_for(path)
-    size = path.stat().st_size
     if size > reader.max_bytes:
         raise InputError(f"{size / 1e6:.1f} MB is too large for a page (at most {reader.max_bytes / 1e6:.0f} MB; "
                          "split it into pages)", path)
-    data = read_input_bytes(path, "page")
+
+
+def read_page_bytes(path: Path) -> bytes:
+    """A page's bytes, checked before they are read (``check_page_file``) and not empty; ``InputError``
+    naming the file otherwise."""
+    path = Path(path)
+    check_page_file(path)
+    data = read_input_bytes(path, "page", limit=reader_for(path).max_bytes, regular_only=True)
     if not data.strip():
         raise InputError("empty file", path)
-    edition = reader.read(path, data, script=script)
+    return data
+
+
+def read_page(path: Path, *, script: str = "keep", data: bytes | None = None) -> Edition:
+    """Read one page into an Edition (paragraphs not yet split into sentences).
+
+    ``script``: ``keep`` (publish in the source's script), ``simplified`` or ``traditional``.
+    ``data``: the page's bytes when already read (``read_page_bytes``).
+    Raises ``InputError`` (naming the file) if it is missing, not a regular file, too large, empty, binary,
+    undecodable, or holds no Chinese text.
+    """
+    path = Path(path)
+    if data is None:
+        data = read_page_bytes(path)
+    edition = reader_for(path).read(path, data, script=script)
+    edition.source = printable(str(path))  # a name that is not UTF-8 or holds a newline is written escaped
     if not edition.articles:
         raise InputError("empty file (no text, only whitespace or markup)", path)
+    if not any(HAN.search(seg.zh) for seg in edition.segments()):
+        raise InputError("no Chinese text to translate (only English, digits, punctuation or markup)", path)
     return edition

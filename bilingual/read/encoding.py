@@ -75,39 +75,104 @@ _BOMS = (
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13)) + b"\x7f"
 
 
-def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
+def decode_page(data: bytes, path: str | Path, warnings: list[tuple[str, str, int | None]] | None = None
+                ) -> tuple[str, str]:
     """Decode a page's bytes: ``(text, encoding name)``; ``InputError`` if empty, binary or undecodable.
 
-    The BOM, if any, is not part of the text. Line endings are left as they are.
+    The BOM, if any, is not part of the text. Line endings are left as they are. A file cut off inside its
+    last character (a multi-byte sequence left incomplete by a truncated copy) is read without that
+    character, and ``("cut-off", message, line)`` is appended to ``warnings`` when a list is given.
+    An undecodable file is reported at the first invalid byte of the encoding it most looks like.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _strict(data[len(bom):], name.replace("-sig", ""), path), name
+            return _strict(data[len(bom):], name.replace("-sig", ""), path, warnings), name
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return _strict(data, utf16, path), utf16
+        return _strict(data, utf16, path, warnings), utf16
     if b"\x00" in data:
         raise InputError("binary file (NUL bytes), not a text page", path)
     sample = data[:65536]
     if sample and len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > CONTROL_SHARE_BINARY * len(sample):
         raise InputError("binary file (mostly control bytes), not a text page", path)
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    text = _decode_cut_off(data, "utf-8", warnings)
+    if text is not None:
+        return text, "utf-8"
     candidates = []
     for name in ("gb18030", "cp950", "big5hkscs"):
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((common_share(text), name, text))
+        found: list = []
+        text = _decode_cut_off(data, name, found)
+        if text is not None:
+            candidates.append((common_share(text), name, text, found))
     if candidates:
-        score, name, text = max(candidates, key=lambda c: c[0])
+        score, name, text, found = max(candidates, key=lambda c: c[0])
         if score >= PLAUSIBLE:
+            if warnings is not None:
+                warnings.extend(found)
             return text, _public_name(name)
-    raise InputError(f"cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text{_first_bad_byte(data)}",
-                     path, _bad_line(data))
+    raise _undecodable(data, path)
+
+
+def _decode_cut_off(data: bytes, codec: str, warnings: list | None) -> str | None:
+    """``data`` decoded strictly, or without an incomplete last character (with a ``cut-off`` warning);
+    None when it is not this encoding."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if not _cut_inside_last_character(data, codec, exc):
+            return None
+        start = exc.start
+    try:
+        text = data[:start].decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if warnings is not None:
+        line = data[:start].count(b"\n") + 1
+        warnings.append(("cut-off", f"the file ends inside a character ({len(data) - start} byte(s) of an "
+                                    f"incomplete {_public_name(codec).upper()} sequence dropped): was it cut off?",
+                         line))
+    return text
+
+
+def _cut_inside_last_character(data: bytes, codec: str, exc: UnicodeDecodeError) -> bool:
+    """Whether the only problem is an incomplete multi-byte sequence at the very end of the data."""
+    if len(data) - exc.start > 3 or exc.start == 0:
+        return False
+    if exc.reason in ("unexpected end of data", "incomplete multibyte sequence", "truncated data"):
+        return True
+    # Some codecs report the incomplete tail as an illegal sequence: an incremental decoder tells.
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        decoder.decode(data[exc.start:], final=False)
+    except UnicodeDecodeError:
+        return False
+    return decoder.getstate()[0] != b""
+
+
+def _undecodable(data: bytes, path: str | Path) -> InputError:
+    """The error for bytes no encoding reads: at the first invalid byte of the encoding the file most looks
+    like (the one whose valid beginning is plausible Chinese and longest; UTF-8 on a tie)."""
+    best = None
+    for rank, codec in enumerate(("utf-8", "gb18030", "cp950")):
+        try:
+            data.decode(codec)
+            end, plausible = len(data), False  # decodes, but to implausible text: the least likely
+        except UnicodeDecodeError as exc:
+            end = exc.start
+            prefix = data[:end].decode(codec)
+            plausible = common_share(prefix) >= PLAUSIBLE or not NON_HAN_RUN.sub("", prefix)
+        key = (plausible, end, -rank)
+        if best is None or key > best[0]:
+            best = (key, codec, end)
+    _, codec, end = best
+    if end >= len(data):
+        return InputError("cannot decode: not UTF-8, UTF-16, GB18030 or Big5 text (no encoding gives plausible "
+                          "Chinese)", path)
+    line = data[:end].count(b"\n") + 1
+    column = end - (data.rfind(b"\n", 0, end) + 1) + 1
+    return InputError(f"cannot decode: looks like {_public_name(codec).upper()}, but byte 0x{data[end]:02x} at "
+                      f"offset {end} (line {line}, byte {column} of the line) is not valid "
+                      f"{_public_name(codec).upper()}", path, line)
 
 
 def common_share(text: str) -> float:
@@ -200,30 +265,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return best[1] if best else None
 
 
-def _strict(data: bytes, name: str, path: str | Path) -> str:
+def _strict(data: bytes, name: str, path: str | Path, warnings: list | None = None) -> str:
+    text = _decode_cut_off(data, name, warnings)
+    if text is not None:
+        return text
     try:
-        return data.decode(name)
+        data.decode(name)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n" if "16" not in name and "32" not in name else "\n".encode(name)) + 1
+        newline = "\n".encode(name)
+        line = data[: exc.start - exc.start % len(newline)].count(newline) + 1
         raise InputError(f"not valid {name.upper()}: bad bytes at offset {exc.start}", path, line) from None
+    return data.decode(name)
 
 
 def _public_name(codec: str) -> str:
     # cp950 is Microsoft's Big5; call it what a user knows. GB18030 is a superset of GBK/GB2312.
     return {"cp950": "big5", "big5hkscs": "big5-hkscs"}.get(codec, codec)
-
-
-def _first_bad_byte(data: bytes) -> str:
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        return f" (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-    return " (no encoding gives plausible Chinese)"
-
-
-def _bad_line(data: bytes) -> int | None:
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        return data[: exc.start].count(b"\n") + 1
-    return None

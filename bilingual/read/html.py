@@ -24,7 +24,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Edition
 from .encoding import decode_page
-from .page import Block, build_edition
+from .page import Block, build_edition, check_text_size
 
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
 _DROP_CLASS = re.compile(
@@ -36,7 +36,7 @@ _CODEC_FOR_CHARSET = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18
                       "big5": "cp950", "utf8": "utf-8"}
 
 
-def decode_html(data: bytes, path: Path) -> tuple[str, str]:
+def decode_html(data: bytes, path: Path, warnings: list | None = None) -> tuple[str, str]:
     """The page's text and encoding: BOM, then the declared charset, then detection."""
     if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         m = _CHARSET.search(data[:4096])
@@ -47,7 +47,7 @@ def decode_html(data: bytes, path: Path) -> tuple[str, str]:
                 return data.decode(codec), declared
             except (LookupError, UnicodeDecodeError):
                 pass  # a wrong declaration is common: detect instead
-    return decode_page(data, path)
+    return decode_page(data, path, warnings)
 
 
 def _text(el) -> str:
@@ -101,29 +101,56 @@ def _line_blocks(root) -> list[Block]:
     return blocks
 
 
-def blocks_from_html(text: str, path: Path) -> list[Block]:
+def _block_elements(body) -> list:
+    """The block elements (``_BLOCK_TAGS``) under ``body`` in document order, an element inside a taken one
+    not taken again. One walk, linear in the page (an explicit stack: deep pages need no recursion)."""
+    taken, stack = [], [body]
+    while stack:
+        el = stack.pop()
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in _BLOCK_TAGS:
+            taken.append(el)  # what is inside is part of this block
+            continue
+        stack.extend(reversed(el))
+    return taken
+
+
+def _parse(text: str, path: Path):
     import lxml.html
     from lxml import etree
 
+    # huge_tree: libxml2 otherwise stops at 256 levels of nesting and keeps only what came before,
+    # which silently loses the whole article of a deeply nested page.
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, huge_tree=True)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8", remove_comments=True))
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"not a readable HTML page ({exc})", path) from None
+    for error in parser.error_log:
+        if error.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in error.message:
+            raise InputError(f"HTML nested too deeply to read (line {error.line}: {error.message.strip()})",
+                             path, error.line or None)
+    return root
+
+
+def blocks_from_html(text: str, path: Path) -> list[Block]:
+    root = _parse(text, path)
     for el in list(root.iter()):
         if isinstance(el.tag, str) and el.getparent() is not None and _droppable(el):
             el.drop_tree()
     body = _body_element(root)
-    taken = []
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el.tag not in _BLOCK_TAGS:
-            continue
-        if any(parent in taken for parent in el.iterancestors()):
-            continue
-        taken.append(el)
-    blocks = [Block(_text(el), el.sourceline or 0, heading=el.tag == "h1") for el in taken if _text(el)]
+    blocks = []
+    for el in _block_elements(body):
+        content = _text(el)
+        if content:
+            blocks.append(Block(content, el.sourceline or 0, heading=el.tag == "h1"))
     if not any(not b.heading for b in blocks):
         blocks += _line_blocks(root)
+    if not any(not b.heading for b in blocks):
+        raise InputError("no article text found in this HTML page (no paragraphs or lines of text in its body"
+                         + (", only its title)" if root.find(".//title") is not None else ")"), path)
+    check_text_size(blocks, path)
     if not any(b.heading for b in blocks):
         h1 = root.find(".//h1")
         title = root.find(".//title")
@@ -135,5 +162,9 @@ def blocks_from_html(text: str, path: Path) -> list[Block]:
 
 def read_html_page(path: Path, data: bytes, *, script: str = "keep") -> Edition:
     """An HTML page's bytes -> Edition of its article body (paragraphs not yet split into sentences)."""
-    text, encoding = decode_html(data, path)
-    return build_edition(blocks_from_html(text, path), str(path), encoding, script=script)
+    warnings: list = []
+    text, encoding = decode_html(data, path, warnings)
+    edition = build_edition(blocks_from_html(text, path), str(path), encoding, script=script)
+    for code, message, line in warnings:
+        edition.warn(code, message, line)
+    return edition

@@ -63,11 +63,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
-from ..errors import UsageError
-from ..model import Article, Edition, Paragraph, Segment, stable_id
+from ..errors import InputError, UsageError
+from ..model import XML_INVALID, Article, Edition, Paragraph, Segment, stable_id
 from ..zh.script import HAN_RANGES, converter, is_han
 from ..zh.words import frequencies as word_frequencies
 from .encoding import detect_script, opencc_profile
@@ -112,6 +112,20 @@ _REPORTER_LINE = re.compile(
 _SUBTITLE_SHAPE = re.compile(r"^[—－-]{1,2}|(?:参加|出席|主持|陪同|会见|会见.{0,8}一行|一行|讲话|致辞|调研|座谈|参会)$")
 _DATE_IN_TEXT = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+
+
+# The most text a page may hold, whatever its format: a newspaper page is tens of kilobytes; 2 MB of text
+# is a book, and would tie up a batch for many minutes. A DOCX or HTML file may be larger (markup, styles,
+# images), but the text taken from it counts against the same limit.
+MAX_TEXT_BYTES = 2_000_000
+
+
+def check_text_size(blocks: list["Block"], path) -> None:
+    """``InputError`` when the blocks' text is more than ``MAX_TEXT_BYTES`` (as UTF-8)."""
+    size = sum(len(b.text.encode("utf-8")) + 1 for b in blocks)
+    if size > MAX_TEXT_BYTES:
+        raise InputError(f"{size / 1e6:.1f} MB of text is too large for a page (at most "
+                         f"{MAX_TEXT_BYTES / 1e6:.0f} MB; split it into pages)", path)
 
 
 @dataclass
@@ -485,6 +499,7 @@ def build_edition(blocks: list[Block], source: str, encoding: str, script: str =
     if script not in ("keep", "simplified", "traditional"):
         raise UsageError(f"script must be keep, simplified or traditional, not {script!r}", source)
     edition = Edition(source=source, encoding=encoding)
+    blocks = _xml_safe_blocks(blocks, edition)
     text = "\n".join(b.text for b in blocks)
     edition.script = detect_script(text)
     builder = _Builder(blocks, edition, script)
@@ -495,3 +510,20 @@ def build_edition(blocks: list[Block], source: str, encoding: str, script: str =
     if edition.paper is None:
         edition.paper = _paper_from_masthead(blocks)
     return edition
+
+
+def _xml_safe_blocks(blocks: list[Block], edition: Edition) -> list[Block]:
+    """The blocks without characters XML cannot hold (ESC, other C0 controls, U+FFFE ...): every edition
+    format is XML or close to it. Each block that had some gets a ``control-char`` warning with its line."""
+    kept = []
+    for block in blocks:
+        found = XML_INVALID.findall(block.text)
+        if found:
+            names = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in found))
+            edition.warn("control-char", f"removed {len(found)} character(s) that XML cannot hold ({names})",
+                         block.line)
+            block = replace(block, text=XML_INVALID.sub("", block.text))
+            if not block.text.strip():
+                continue
+        kept.append(block)
+    return kept

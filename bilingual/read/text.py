@@ -28,5 +28,9 @@ def blocks_from_text(text: str) -> list[Block]:
 
 def read_text_page(path: Path, data: bytes, *, script: str = "keep") -> Edition:
     """A text page's bytes -> Edition (see ``page`` for the structure rules)."""
-    text, encoding = decode_page(data, path)
-    return build_edition(blocks_from_text(text), str(path), encoding, script=script)
+    warnings: list = []
+    text, encoding = decode_page(data, path, warnings)
+    edition = build_edition(blocks_from_text(text), str(path), encoding, script=script)
+    for code, message, line in warnings:
+        edition.warn(code, message, line)
+    return edition

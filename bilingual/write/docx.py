@@ -12,12 +12,13 @@ Word's default East Asian font. So every Chinese run (and every style) gets
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from .. import __version__
 from ..config import WriteOptions
 from ..files import atomic_path
-from ..model import Article, Edition, Segment
+from ..model import Article, Edition, Segment, xml_safe
 from .common import CJK_FONTS, check_options, edition_title, engine_note, signature_line
 
 ENGLISH_FONT = "DejaVu Serif"
@@ -142,7 +143,7 @@ class _DocxBuilder:
     def _add_run(self, paragraph, text: str, lang: str, seg: Segment | None = None):
         from docx.enum.text import WD_COLOR_INDEX
 
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(xml_safe(text))
         _set_run_fonts(run._r.get_or_add_rPr(), self.cjk_font, lang)
         if seg is not None and seg.flags and self.options.highlight_flags:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
@@ -244,7 +245,7 @@ class _DocxBuilder:
 
     def _fill_core_properties(self) -> None:
         props = self.doc.core_properties
-        props.title = edition_title(self.edition)
+        props.title = xml_safe(edition_title(self.edition))
         props.author = "bilingual"
         props.last_modified_by = "bilingual"
         props.language = "zh-CN" if self.options.layout != "english" else "en"
@@ -263,7 +264,8 @@ def build_docx(edition: Edition, options: WriteOptions | None = None):
 
 def write_docx(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
     """Write the edition as a Word document in ``options.layout`` to ``path``; returns ``path``."""
-    document = build_docx(edition, options)
+    buffer = io.BytesIO()
+    build_docx(edition, options).save(buffer)  # in memory first: a full disk fails one plain write, never a zip
     with atomic_path(Path(path)) as tmp:
-        document.save(str(tmp))
+        tmp.write_bytes(buffer.getvalue())
     return Path(path)

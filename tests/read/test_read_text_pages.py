@@ -244,7 +244,7 @@ def test_undecodable_input_names_the_line(tmp_path):
 
 
 def test_a_directory_is_not_a_page(tmp_path):
-    with pytest.raises(InputError, match="not a file"):
+    with pytest.raises(InputError, match="is a folder, not a page"):
         read_page(tmp_path)
 
 

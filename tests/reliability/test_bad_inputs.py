@@ -11,9 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import CONSOLE_SCRIPT
 
 ROOT = Path(__file__).resolve().parents[2]
-BILINGUAL = ROOT / ".venv" / "bin" / "bilingual"
+BILINGUAL = CONSOLE_SCRIPT  # the venv running the tests (a worktree has no .venv of its own)
 SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
 FAST = ["--engine", "gloss", "--format", "json,html", "--no-cache"]
 

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 import docx
+from helpers import CONSOLE_SCRIPT
 
 ROOT = Path(__file__).resolve().parents[2]
-BILINGUAL = ROOT / ".venv" / "bin" / "bilingual"
+BILINGUAL = CONSOLE_SCRIPT  # the venv running the tests (a worktree has no .venv of its own)
 PAGES = 50
 ARGS = ["--engine", "gloss", "--format", "json,docx", "--no-cache", "--jobs", "2"]
 

@@ -274,8 +274,6 @@ def _peak_rss_mb(pid: int) -> float:
     raise AssertionError("no VmHWM")
 
 
-@pytest.mark.xfail(reason="needs the DOCX/HTML readers' unzipped-size bound (issue 19, bilingual/read/ on its own "
-                          "branch); passes once that is merged: then remove this marker", strict=False)
 def test_a_docx_zip_bomb_fails_its_job_with_the_server_memory_bounded(server, tmp_path):
     import httpx
 
