@@ -230,6 +230,7 @@ class Edition:
     warnings: list[PageWarning] = field(default_factory=list)
     # Masthead facts, from the page or from options.
     paper: str | None = None  # e.g. "衡阳晚报"
+    paper_en: str | None = None  # the paper's own English name, e.g. "Hengyang Evening News" (from the glossary)
     date: str | None = None  # ISO date, e.g. "2023-08-19"
     place: str | None = None  # English place name for title slots, e.g. "Hengyang"
     script: str = "simplified"  # "simplified" or "traditional": the source's script
@@ -256,6 +257,7 @@ class Edition:
             "articles": [a.to_dict() for a in self.articles],
             "warnings": [w.to_dict() for w in self.warnings],
             "paper": self.paper,
+            "paper_en": self.paper_en,
             "date": self.date,
             "place": self.place,
             "script": self.script,
@@ -275,6 +277,7 @@ class Edition:
             articles=[Article.from_dict(a) for a in d["articles"]],
             warnings=[PageWarning(**w) for w in d.get("warnings") or []],
             paper=d.get("paper"),
+            paper_en=d.get("paper_en"),
             date=d.get("date"),
             place=d.get("place"),
             script=d.get("script", "simplified"),

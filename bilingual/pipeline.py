@@ -35,6 +35,7 @@ from .stages.align import (
     reading_order,
     split_english_sentences,
 )
+from .stages.decks import translate_decks
 from .stages.quality import flag_quality
 from .stages.review import apply_review
 from .stages.segment import segment_edition
@@ -185,13 +186,21 @@ class Pipeline:
             yield memory
 
     def translate(self, edition: Edition, source_sha256: str = "") -> Edition:
-        """Find terms and names, translate with enforcement, verify and flag; stamp the signature."""
+        """Find terms and names, translate with enforcement (a head's decks one by one), verify and flag;
+        name the paper in English from the glossary; stamp the signature."""
         edition = find_terms(edition, self.glossary)
         with self.memory() as memory:
             edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=memory)
+            edition = translate_decks(edition, self.engine, glossary=self.glossary, memory=memory)
+        self.name_paper(edition)
         edition = flag_quality(edition, self.glossary)
         edition.signature = self.signature(source_sha256)
         return edition
+
+    def name_paper(self, edition: Edition) -> None:
+        """Set ``edition.paper_en``, when unset, to the glossary's English for the paper's Chinese name."""
+        if edition.paper and edition.paper_en is None and (term := self.glossary.lookup(edition.paper)):
+            edition.paper_en = term.en
 
     def write(self, edition: Edition, formats: tuple[str, ...] | None = None, out_dir: Path | None = None
               ) -> list[Path]:
@@ -282,6 +291,7 @@ class Pipeline:
         en_sentences = split_english_sentences(read_text_input(en_path, "English text"))
         pairs = align_sentences(zh_sentences, en_sentences, term_pairs=glossary_anchors(self.glossary, zh_edition))
         edition = aligned_edition(zh_edition, en_sentences, pairs, english_source=Path(en_path).name)
+        self.name_paper(edition)
         written = self.write(edition)
         stored = self._store(edition, [s for s in edition.segments() if s.zh and s.en]) if store else None
         return AlignResult(edition, pairs, len(zh_sentences), len(en_sentences), written, stored)
@@ -315,6 +325,7 @@ class Pipeline:
         edition = read_edition_json(json_path)
         out_dir = out_dir if out_dir is not None else json_path.parent.parent
         changed, problems = apply_review(edition, units, str(xliff_path))
+        self.name_paper(edition)
         if changed and edition.signature is not None:
             edition.signature = edition.signature.with_(extra={**edition.signature.extra,
                                                                "reviewed": Path(xliff_path).name})
