@@ -18,7 +18,7 @@ ENGLISH_FONTS = ("Noto Serif", "DejaVu Serif")
 # What the edition is, by layout: (English, Chinese or None). The English-only edition says so.
 EDITION_LABELS = {
     "side-by-side": ("Chinese\u2013English parallel edition", "中英对照版"),
-    "interleaved": ("Chinese\u2013English edition, paragraph by paragraph", "中英对照版"),
+    "interleaved": ("Chinese\u2013English interleaved edition", "中英对照版"),
     "english": ("English edition", None),
 }
 

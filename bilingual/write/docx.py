@@ -190,11 +190,11 @@ class _DocxBuilder:
         styles["Dateline"].paragraph_format.space_before = Pt(6)
         styles["Dateline"].paragraph_format.space_after = Pt(3)
         self._borders(styles["Dateline"].element.get_or_add_pPr(), top=16, bottom=4)
-        self._tabs(styles["Dateline"].element.get_or_add_pPr(), center=True)
+        self._right_tab(styles["Dateline"].element.get_or_add_pPr())
         self._borders(styles["Colophon"].element.get_or_add_pPr(), top=6)
         styles["Colophon"].paragraph_format.space_before = Pt(14)
         self._borders(styles["Running Head"].element.get_or_add_pPr(), bottom=4)
-        self._tabs(styles["Page Footer"].element.get_or_add_pPr(), center=False)
+        self._right_tab(styles["Page Footer"].element.get_or_add_pPr())
         for part, (name, level) in HEADINGS.items():
             style = styles[name]
             rpr = style.element.get_or_add_rPr()
@@ -220,12 +220,10 @@ class _DocxBuilder:
                 borders.append(_element(f"w:{side}", val="single", sz=size, space=2, color="111111"))
         _replace(ppr, "w:pBdr", borders)
 
-    def _tabs(self, ppr, center: bool) -> None:
-        """A right tab at the right margin (and a centre tab in the middle)."""
+    def _right_tab(self, ppr) -> None:
+        """A right tab at the right margin."""
         width = round((PAPER_SIZES_CM[self.options.paper][0] - 2 * MARGIN_CM) / 2.54 * 1440)
         tabs = _element("w:tabs")
-        if center:
-            tabs.append(_element("w:tab", val="center", pos=width // 2))
         tabs.append(_element("w:tab", val="right", pos=width))
         _replace(ppr, "w:tabs", tabs)
 
@@ -337,8 +335,9 @@ class _DocxBuilder:
         date_en, date_zh = masthead_dates(self.edition, self.layout)
         label_en, label_zh = edition_label(self.layout)
         dateline = self._paragraph("Dateline")
-        self._add_run(dateline, (date_en or "") + "\t", "en")
+        self._add_run(dateline, date_en or "", "en")
         if date_zh:
+            self._add_run(dateline, " \u00b7 ", "en")
             self._add_run(dateline, date_zh, "zh")
         self._add_run(dateline, f"\t{label_en}", "en")
         if label_zh:
