@@ -14,7 +14,7 @@ import subprocess
 import pytest
 from pdf_facts import HAN, squash, word_characters
 
-from bilingual.write.measure import measures
+from bilingual.write.measure import english_ratio, measures
 from bilingual.write.typography import english_typography
 from bilingual.zh.decks import split_decks, split_english_decks
 
@@ -190,3 +190,65 @@ def test_interleaved_and_english_run_in_two_columns(render_pdf):
         assert any(ln.x1 < middle for ln in second) and any(ln.x0 > middle for ln in second)
         crossing = [ln.text for ln in second if ln.x0 < middle < ln.x1]
         assert len(crossing) <= 0.1 * len(second), crossing
+
+
+def test_a_first_sentence_too_tall_for_page_one_splits_rather_than_leave_the_heads_alone(tmp_path, make_newspaper):
+    from pdf_facts import Rendered
+
+    from bilingual.config import WriteOptions
+    from bilingual.write.pdf import write_pdf
+
+    edition = make_newspaper()
+    first = edition.articles[0].paragraphs[0].segments[0]
+    first.zh = "".join(f"第{n}项工作取得了明显成效，各项任务全面完成。" for n in range(1, 41))
+    first.en = " ".join(f"Task {n} of the work achieved marked results and was done in full." for n in range(1, 41))
+    pdf = Rendered(write_pdf(edition, tmp_path / "tall.pdf", WriteOptions()), edition)
+    page_one = squash(pdf.reading_texts[0])
+    assert "第1项工作" in page_one and "Task1ofthework" in page_one  # the sentence starts under its headline
+    assert "第40项工作" not in page_one  # and goes on over the page
+    second = edition.articles[0].paragraphs[0].segments[1]  # later rows still never split
+    assert sum(squash(english_typography(second.en)) in squash(t) for t in pdf.reading_texts) == 1
+
+
+def test_the_colophon_takes_the_last_row_with_it_rather_than_stand_alone(tmp_path, make_newspaper):
+    from pdf_facts import Rendered
+
+    from bilingual.config import WriteOptions
+    from bilingual.model import Segment
+    from bilingual.write.pdf import write_pdf
+
+    ratio = english_ratio(make_newspaper())
+
+    def render(words: int, name: str) -> Rendered:
+        edition = make_newspaper()
+        if words:  # one more sentence at the end, its English `words` words long; the Chinese in the
+            # edition's proportion, so the columns keep their widths (bilingual.write.measure)
+            en = " ".join(["Filler"] * words)
+            edition.articles[-1].paragraphs[-1].segments.append(
+                Segment(id="extra", zh="补" * round(len(en) / ratio), en=en))
+        return Rendered(write_pdf(edition, tmp_path / f"{name}.pdf", WriteOptions()), edition)
+
+    base = render(0, "base")
+    last = [ln for ln in base.lines if ln.page == base.pages and 40 < ln.y0 and ln.y1 < base.size[1] - 50]
+    colophon_top = min(ln.y0 for ln in last if ln.text.startswith("Dictionary gloss"))
+    colophon_bottom = max(ln.y1 for ln in last)
+    rows_bottom = max(ln.y1 for ln in last if ln.y1 < colophon_top)
+    room = base.size[1] - 20 * 72 / 25.4 - rows_bottom - 9  # down to the bottom margin, less the row's margins
+    block = colophon_bottom - rows_bottom
+    # One more row that fits in that room but leaves too little of it for the colophon. Its English sets the
+    # row's height; the column widths follow the edition's text, so the words per line are measured, not assumed.
+    m = measures(base.edition, "side-by-side", "A4")
+    words, height = 40, 0.0
+    for _ in range(5):
+        pdf = render(words, "tight")
+        filler = [ln for ln in pdf.lines if ln.text.startswith("Filler")]
+        height = max(len(filler) * m.en_line, sum(ln.text.startswith("补") for ln in pdf.lines) * m.zh_line)
+        en_line = height / len(filler)  # the row's height per line of its English
+        if room - block + en_line <= height <= room - en_line / 2:
+            break
+        per_line = max(len(ln.words) for ln in filler)
+        words = max(per_line, int((room - block / 2) // en_line) * per_line)
+    assert room - block < height <= room, (room, block, height)
+    assert pdf.pages == base.pages + 1
+    last_page = squash(pdf.reading_texts[-1])
+    assert "Source:" in last_page and "FillerFiller" in last_page, "the colophon stands alone on its page"
