@@ -257,13 +257,14 @@ class Edition:
             "articles": [a.to_dict() for a in self.articles],
             "warnings": [w.to_dict() for w in self.warnings],
             "paper": self.paper,
-            "paper_en": self.paper_en,
             "date": self.date,
             "place": self.place,
             "script": self.script,
             "signature": self.signature.to_dict() if self.signature is not None else None,
             "names": self.names,
         }
+        if self.paper_en is not None:  # only when known, so documents without it read as before
+            d["paper_en"] = self.paper_en
         return d
 
     @classmethod

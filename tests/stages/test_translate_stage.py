@@ -267,7 +267,7 @@ def test_protect_restore_round_trip_property(parts, tail):
     assert not any(term_zh in protected for term_zh, _ in _TERMS if term_zh != "1998")
     restored, failed = restore(protected, ordered, engine)
     assert failed == []
-    if protected.startswith(engine.placeholder(0)):  # a term at the start is capitalised
+    if protected.lstrip().startswith(engine.placeholder(0)):  # a term at the start is capitalised
         assert restored[:1] == restored[:1].upper()
         restored = ordered[0].en[:1] + restored[1:]
     # Every term's English comes back once per occurrence, in source order.
