@@ -110,18 +110,15 @@ def edition_view(edition: Edition, options: WriteOptions, articles: range | None
     layout = options.layout
     articles_view = []
     for article in chosen:
-        heads = [_head_view(part, seg, options, for_print) for part, seg in article.heads()]
-        headline = next((h for h in heads if h["part"] == "headline"), None)
         zh_title = " ".join(split_decks(article.headline.zh))
-        en_title = " \u2014 ".join(headline["en_decks"]) if headline else ""
-        en_title = en_title.replace("\u2060", "").replace("\u00a0", " ")
+        en_title = " \u2014 ".join(english_typography(d) for d in split_english_decks(article.headline.en))
         articles_view.append({
             "id": article.id,
             "running": running_title(en_title or zh_title),
             # The bookmark and the contents list name an article in the layout's languages.
             "title_zh": zh_title if bilingual_layout(layout) else "",
             "title_en": en_title,
-            "heads": heads,
+            "heads": [_head_view(part, seg, options, for_print) for part, seg in article.heads()],
             "paragraphs": [
                 {"id": p.id, "segments": [_segment_view(s, options, for_print) for s in p.segments]}
                 for p in article.paragraphs
