@@ -5,7 +5,8 @@
   0 and 1, so Word's navigation pane and a table of contents list the articles), each holding the
   Chinese decks then the English ones, a line each; kicker and byline have styles of their own.
 * Side by side, the sentences sit in a borderless two-column table, one row per sentence, with cell
-  padding, no header row, rows never split across pages, the columns shared as in the PDF
+  padding, no header row, rows never split across pages (but the first, which the heads keep with),
+  the columns shared as in the PDF
   (``bilingual.write.measure``). Interleaved: each Chinese paragraph, then its English. English only:
   the English paragraphs. Chinese is justified (Word spreads CJK lines between the characters).
 * A different first page (no running head over the masthead); the running head names the paper and
@@ -380,10 +381,12 @@ class _DocxBuilder:
         table.autofit = False
         self._borderless(table, widths)
         first_ids = {p.segments[0].id for p in article.paragraphs if p.segments}
-        for seg in segments:
+        for number, seg in enumerate(segments):
             row = table.add_row()
-            # A sentence pair is never split across pages.
-            row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
+            # A sentence pair is never split across pages, but for the first: the heads keep with it, and a
+            # first row that may not split sends them and it to the next page (LibreOffice), leaving a gap.
+            if number:
+                row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
             # python-docx's row.cells walks the whole table each time (quadratic on long articles).
             zh_cell, en_cell = (_Cell(tc, table) for tc in row._tr.tc_lst)
             zh_cell.width, en_cell.width = widths

@@ -92,8 +92,8 @@ def test_sentence_table_is_borderless_padded_and_has_no_header_row(sbs_doc):
         rows = table.rows
         segments = list(article.body_segments())
         assert [(r.cells[0].text, r.cells[1].text) for r in rows] == [(s.zh, typeset(s.en)) for s in segments]
-        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
-        assert all(r._tr.trPr.find(qn("w:tblHeader")) is None for r in rows)
+        assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows[1:])  # the heads keep with row 1
+        assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None for r in rows)
         tbl_pr = table._tbl.tblPr
         borders = tbl_pr.find(qn("w:tblBorders"))
         assert {b.get(qn("w:val")) for b in borders} == {"nil"} and len(borders) == 6
@@ -194,13 +194,18 @@ def test_sans_option_sets_noto_sans(tmp_path, make_edition):
 # --- as Word users see it: LibreOffice renders the file --------------------------------------------
 
 @pytest.fixture(scope="module")
-def libreoffice_pdf(tmp_path_factory, make_newspaper):
+def libreoffice_pdf(tmp_path_factory, translated_seed):
     if shutil.which("libreoffice") is None:
         pytest.skip("LibreOffice is not installed (the Makefile installs libreoffice-writer-nogui)")
+    import json
+
     from pdf_facts import Rendered
 
+    from bilingual.model import Edition
+
     out = tmp_path_factory.mktemp("lo")
-    edition = make_newspaper(repeat=4)
+    seed_dir = next(p for p in translated_seed.iterdir() if p.is_dir())
+    edition = Edition.from_json(json.loads((seed_dir / f"{seed_dir.name}.json").read_text(encoding="utf-8")))
     path = write_docx(edition, out / "lo.docx", WriteOptions(paper="Letter"))
     # A profile of its own: a user's LibreOffice (or another test's) cannot interfere.
     subprocess.run(["libreoffice", f"-env:UserInstallation=file://{out}/profile", "--headless",
@@ -224,6 +229,10 @@ def test_libreoffice_pages_keep_every_word_on_the_page_and_count_themselves(libr
         assert 28 <= line.x0 and line.x1 <= width - 28 and 28 <= line.y0 and line.y1 <= height - 28, line
     for number, text in enumerate(pdf.page_texts, 1):  # the footer's fields, updated by LibreOffice
         assert f"Page {number} of {pdf.pages}" in text
+    # Pages run full: heads never pull a whole table to the next page and leave half a page blank.
+    for number in range(1, pdf.pages):
+        body = [ln.y1 for ln in pdf.lines if ln.page == number and ln.y1 < height - 60]
+        assert max(body) > 0.6 * height, f"page {number} ends at {max(body):.0f} of {height:.0f} pt"
     # The masthead on page 1 only, the running head on every other page.
     assert "Saturday, 19 August 2023" in pdf.page_texts[0]
     assert all("Hengyang Evening News · 19 August 2023" in t for t in pdf.page_texts[1:])
