@@ -48,7 +48,7 @@ from .common import (
     running_head,
     signature_line,
 )
-from .measure import measures
+from .measure import HEAD_TYPE, measures
 from .typography import english_typography
 
 ENGLISH_FONT = "Noto Serif"
@@ -64,10 +64,8 @@ MARGIN_CM = 2.0
 GUTTER_TWIPS = 284  # 5 mm between the Chinese and the English column
 ROW_GAP_TWIPS = 80  # 4 pt under each sentence row
 
-# Sizes (pt) of each part's Chinese and English: the PDF's balance, Chinese 10.5 pt (五号) beside English 9.5 pt.
-SIZES = {
-    "kicker": (11, 10), "headline": (20, 16.5), "subtitle": (12, 11), "byline": (9, 8.5), "body": (10.5, 9.5),
-}
+# Sizes (pt) of each head's Chinese and English, as in the PDF (bilingual.write.measure).
+SIZES = {part: (zh, en) for part, (zh, _, en, _, _) in HEAD_TYPE.items()}
 # paragraph style -> (language of its text, size pt, bold, italic, centred)
 STYLES = {
     "Nameplate": ("zh", 30, True, False, True),

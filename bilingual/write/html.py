@@ -33,7 +33,7 @@ from .common import (
     running_head,
     signature_line,
 )
-from .measure import PAGE_MARGINS_MM, measures
+from .measure import HEAD_TYPE, PAGE_MARGINS_MM, measures
 from .typography import english_typography, keep_last_characters, keep_last_words
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -165,6 +165,7 @@ def render_html(edition: Edition, options: WriteOptions | None = None, for_print
         part={"first": first, "last": last},
         page_margins=" ".join(f"{m}mm" for m in PAGE_MARGINS_MM),
         measure=measures(edition, options.layout, options.paper),
+        head_type=HEAD_TYPE,
         layout=options.layout,
         bilingual=bilingual_layout(options.layout),
         paper=options.paper,

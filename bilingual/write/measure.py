@@ -17,9 +17,11 @@ One place for the numbers the PDF's CSS (``bilingual.write.html``), the part pla
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from ..model import Edition
+from ..model import Article, Edition
+from ..zh.decks import split_decks, split_english_decks
 
 PAPER_SIZES_PT = {"A4": (595.276, 841.89), "Letter": (612.0, 792.0)}
 MM = 72 / 25.4
@@ -33,6 +35,16 @@ EN_SIZE = 9.5
 EN_LEADING = 1.45
 EN_CHAR_EM = 0.47  # mean advance of a character of English running text in Noto Serif, in em
 GUTTER = 14.0  # pt between the columns
+# The heads, a deck hierarchy: part -> (Chinese size, line height, English size, line height, English em per
+# character). Set across the full measure, the Chinese decks first; the PDF's CSS, the DOCX and the page
+# estimate of long editions read them from here.
+HEAD_TYPE = {
+    "kicker": (11.0, 1.35, 10.0, 1.35, 0.47),
+    "headline": (20.0, 1.3, 16.5, 1.22, 0.55),
+    "subtitle": (12.0, 1.35, 11.0, 1.35, 0.47),
+    "byline": (9.0, 1.4, 8.5, 1.4, 0.47),
+}
+HEAD_SPACE = 55.0  # pt of margins and rules around an article's heads
 MIN_ZH_SHARE, MAX_ZH_SHARE = 0.34, 0.5
 
 
@@ -61,6 +73,20 @@ class Measures:
     def en_chars(self) -> float:
         """Characters of English running text in a full line of its column (an estimate)."""
         return self.en_width / (EN_CHAR_EM * EN_SIZE)
+
+
+def head_height(article: Article, measure: Measures, bilingual: bool = True) -> float:
+    """An estimate of the height of an article's heads, in points (each deck wraps on its own)."""
+    height = HEAD_SPACE
+    width = measure.text_width
+    for part, seg in article.heads():
+        zh_size, zh_leading, en_size, en_leading, em = HEAD_TYPE[part]
+        if bilingual:
+            decks = split_decks(seg.zh) if part != "byline" else [seg.zh]
+            height += sum(math.ceil(len(d) * zh_size / width) for d in decks) * zh_size * zh_leading
+        decks = split_english_decks(seg.en) if part != "byline" else [seg.en or ""]
+        height += sum(max(1, math.ceil(len(d) * em * en_size / width)) for d in decks) * en_size * en_leading
+    return height
 
 
 def text_block(paper: str) -> tuple[float, float]:

@@ -35,7 +35,7 @@ from typing import Callable, Sequence
 from ..config import usable_cpus
 from ..errors import OutputError
 from ..model import Edition
-from .measure import Measures, measures
+from .measure import Measures, head_height, measures
 
 PART_PAGES = 50  # an edition is cut into parts of about this many pages ...
 MIN_PARTED_PAGES = 75  # ... once it is estimated at this many pages or more
@@ -43,7 +43,7 @@ MIN_PARTED_PAGES = 75  # ... once it is estimated at this many pages or more
 # The height model behind the page estimate (only the part plan uses it), in points, on the print measures.
 _ROW_GAP = 3.0  # under each sentence row (side by side) or paragraph
 _PARA_GAP = 6.0
-_HEAD = 120.0  # an article's heads: kicker, headline decks in both languages, subtitle, byline, rules
+_PAGE_FILL = 0.95  # a page's foot is left blank where the next row does not fit whole
 
 
 def estimate_pages(edition: Edition, articles: Sequence[int] | None = None, layout: str = "side-by-side",
@@ -53,7 +53,7 @@ def estimate_pages(edition: Edition, articles: Sequence[int] | None = None, layo
     chosen = edition.articles if articles is None else [edition.articles[i] for i in articles]
     height = 0.0
     for article in chosen:
-        height += _HEAD * m.columns  # the heads run across the columns
+        height += head_height(article, m, layout != "english") * m.columns  # the heads run across the columns
         for para in article.paragraphs:
             zh = [len(s.zh) / m.zh_chars for s in para.segments] if layout != "english" else []
             en = [len(s.en or "") / m.en_chars for s in para.segments]
@@ -62,7 +62,7 @@ def estimate_pages(edition: Edition, articles: Sequence[int] | None = None, layo
                               for z, e in zip(zh, en)) + _PARA_GAP
             else:  # a Chinese paragraph, then its English
                 height += math.ceil(sum(zh)) * m.zh_line + math.ceil(sum(en)) * m.en_line + 2 * _ROW_GAP
-    return height / (m.text_height * m.columns)
+    return height / (m.text_height * m.columns * _PAGE_FILL)
 
 
 def plan_parts(edition: Edition, layout: str = "side-by-side", paper: str = "A4") -> list[range]:
