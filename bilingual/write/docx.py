@@ -347,7 +347,8 @@ class _DocxBuilder:
     def _add_heads(self, article: Article, rule: bool) -> None:
         from docx.shared import Pt
 
-        for number, (part, seg) in enumerate(article.heads()):
+        heads = [(part, seg) for part, seg in article.heads() if seg.zh.strip() or (seg.en or "").strip()]
+        for number, (part, seg) in enumerate(heads):
             paragraph = self._paragraph(HEAD_STYLE[part])
             if number == 0 and rule:  # a rule between articles, over the article's first head
                 self._borders(paragraph._p.get_or_add_pPr(), top=10)

@@ -118,7 +118,8 @@ def edition_view(edition: Edition, options: WriteOptions, articles: range | None
             # The bookmark and the contents list name an article in the layout's languages.
             "title_zh": zh_title if bilingual_layout(layout) else "",
             "title_en": en_title,
-            "heads": [_head_view(part, seg, options, for_print) for part, seg in article.heads()],
+            "heads": [_head_view(part, seg, options, for_print) for part, seg in article.heads()
+                      if seg.zh.strip() or (seg.en or "").strip()],  # an untitled article has no empty h1
             "paragraphs": [
                 {"id": p.id, "segments": [_segment_view(s, options, for_print) for s in p.segments]}
                 for p in article.paragraphs
