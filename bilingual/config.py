@@ -29,8 +29,9 @@ class WriteOptions:
     layout: str = "side-by-side"
     paper: str = "A4"
     cjk_font: str = "serif"  # "serif" -> Noto Serif CJK SC, "sans" -> Noto Sans CJK SC
-    highlight_flags: bool = True
+    highlight_flags: bool = False  # a proof edition highlights flagged sentences; a published one never
     pdf_jobs: int | None = None
+    tmx_machine: bool = False  # the edition's TMX also holds machine drafts (marked); default: a person's only
 
     def key(self) -> str:
         """What of these options shows in the files (part of the page signature)."""
@@ -48,8 +49,11 @@ class Config:
     write: WriteOptions = field(default_factory=WriteOptions)
     place: str | None = None  # English place for title slots; None: from the page
     split_semicolons: bool = False
-    data_dir: Path | None = None  # models and memory; None: the user's data folder
-    use_memory: bool = True
+    data_dir: Path | None = None  # installed models; None: the user's data folder
+    use_memory: bool = True  # reuse and store machine English in the memory (a person's English is always kept)
+    memory_path: Path | None = None  # the project's memory; None: <out_dir>/.bilingual/memory.sqlite3
+    reference_memories: list[Path] = field(default_factory=list)  # read-only: other memories, TMX files
+    fuzzy_threshold: float = 0.75  # how similar a source must be for its English to be suggested
     jobs: int = 1
 
     def with_(self, **changes) -> "Config":
@@ -72,5 +76,12 @@ def default_data_dir() -> Path:
 
 
 def shipped_glossary_dir() -> Path:
-    """The glossary shipped with the tool: the checkout's ``glossary/``, installed as ``bilingual.glossary``."""
+    """The glossary shipped with the tool: the checkout's ``glossary/``, installed as ``bilingual.glossary``.
+
+    Run from a checkout (``PYTHONPATH``, another worktree than the editable install's), the
+    ``glossary/`` beside this package is the one that goes with its code.
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "glossary" / "__init__.py").is_file():
+        return checkout / "glossary"
     return Path(str(resources.files("bilingual.glossary")))

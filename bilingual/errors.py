@@ -58,6 +58,12 @@ class ModelError(BilingualError):
     code = "model"
 
 
+class ConflictError(BilingualError):
+    """Someone else changed what an edit started from (two tabs editing one sentence)."""
+
+    code = "conflict"
+
+
 class OutputError(BilingualError):
     """An output could not be written (read-only folder, disk full ...)."""
 

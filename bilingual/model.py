@@ -11,31 +11,123 @@ The JSON form (``to_json``/``from_json``) is a public, stable schema:
                    "paragraphs": [{"id", "segments": [{"id", "zh", "en", "engine", "flags"}]}]}],
      "warnings": [{"code", "message", "line"}]}
 
-Extra keys (``schema``, ``signature``, ``heads``, ``terms`` ...) may be added;
-the keys above never change meaning.
+Extra keys (``schema``, ``signature``, ``heads``, ``terms``, ``origin``, ``suggestions`` ...) may be
+added; the keys above never change meaning. Schema 2 added ``origin`` on every segment with English
+(its provenance: engine, memory or human, and its status); schema 1 documents still read, their
+provenance derived from ``engine``.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import PurePath
 from typing import Iterator
 
 from .errors import InputError
 from .signature import Signature
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # The quality flags a segment may carry (``bilingual.stages.quality`` sets them), in report order.
-FLAGS = ("missed-term", "number-mismatch", "untranslated", "repetition", "length-ratio", "low-score")
+FLAGS = ("missed-term", "number-mismatch", "untranslated", "repetition", "length-ratio", "low-score",
+         "review-vs-glossary")
 
-# Origins of a segment's English that are a person's work, not an engine's, and what a reader is told.
+def is_structural_flag(flag: str) -> bool:
+    """Flags about how the text was cut or paired (kept when a person reviews), not about the English."""
+    return flag == "long-sentence-cut" or flag.startswith("align-")
+
+
+# How a person's English reached a segment (``Provenance.how``, and the segment's ``engine`` label for
+# human work), and what a reader of an edition is told about it.
 HUMAN_ORIGINS = {
     "xliff": "Post-edited translation",
+    "web": "Post-edited translation",
     "align": "Existing translation, aligned sentence by sentence",
+    "tmx": "Translation from a translation memory",
+    "memory": "Translation from a translation memory",
     "human": "Human translation",
 }
+ORIGINS = ("engine", "memory", "human")
+# draft: a machine's English nobody has read; translated: a person's English; approved: signed off.
+REVIEW_STATUSES = ("draft", "translated", "approved")
+
+
+def utc_now() -> str:
+    """The current time as xsd:dateTime in UTC, to the second (2026-12-03T06:52:22Z)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Provenance:
+    """Where a segment's English came from. Human work is never overwritten by a machine step."""
+
+    origin: str  # engine | memory | human
+    status: str = "draft"  # draft | translated | approved
+    engine: str | None = None  # engine name (gloss, argos ...), for machine English
+    model: str | None = None  # the engine's model and version
+    memory: str | None = None  # origin memory: which memory the exact match came from
+    how: str | None = None  # origin human: xliff | web | align | tmx
+    by: str | None = None  # who, when known
+    at: str | None = None  # when (xsd:dateTime, UTC)
+
+    @property
+    def is_human(self) -> bool:
+        """A person's English: typed by a reviewer, or an exact match of a person's work in a memory."""
+        return self.origin == "human" or (self.origin == "memory" and self.status != "draft")
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Provenance":
+        if not isinstance(d, dict) or d.get("origin") not in ORIGINS:
+            raise InputError(f"bad segment origin: {d!r:.80}")
+        status = d.get("status") or "draft"
+        if status not in REVIEW_STATUSES:
+            raise InputError(f"bad segment status: {status!r:.40}")
+        return cls(origin=d["origin"], status=status, **{k: str(d[k]) for k in
+                                                        ("engine", "model", "memory", "how", "by", "at")
+                                                        if d.get(k) is not None})
+
+    @classmethod
+    def machine(cls, engine: str, model: str | None = None) -> "Provenance":
+        return cls(origin="engine", status="draft", engine=engine, model=model or None)
+
+    @classmethod
+    def human(cls, how: str, status: str = "translated", by: str | None = None, at: str | None = None
+              ) -> "Provenance":
+        return cls(origin="human", status=status, how=how, by=by or None, at=at or utc_now())
+
+    @classmethod
+    def from_engine_label(cls, engine: str | None) -> "Provenance | None":
+        """What a schema 1 document's ``engine`` says: a person's work for the human labels, else machine."""
+        if not engine:
+            return None
+        label = engine.split(":")[0]
+        if label in HUMAN_ORIGINS:
+            return cls(origin="human", status="translated", how=label)
+        return cls.machine(label)
+
+
+@dataclass
+class Suggestion:
+    """A fuzzy match offered to a reviewer, never applied by itself."""
+
+    en: str
+    zh: str  # the source sentence of the match
+    score: float  # similarity of the sources, 0..1
+    memory: str  # which memory it came from
+    origin: str = "human"  # human | engine: whose English the match holds
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Suggestion":
+        return cls(en=str(d["en"]), zh=str(d["zh"]), score=float(d["score"]), memory=str(d.get("memory", "")),
+                   origin=str(d.get("origin", "human")))
 
 # Parts of an article other than its paragraphs, in reading order.
 HEAD_PARTS = ("kicker", "headline", "subtitle", "byline")
@@ -102,10 +194,34 @@ class Segment:
     terms: list[TermHit] = field(default_factory=list)
     score: float | None = None  # engine's score for the chosen hypothesis, if any
     line: int | None = None
+    origin: Provenance | None = None  # where ``en`` came from (None while there is no English)
+    suggestions: list[Suggestion] = field(default_factory=list)  # fuzzy matches for a reviewer
 
     @property
     def text_key(self) -> str:
         return self.key if self.key is not None else self.zh
+
+    @property
+    def is_human(self) -> bool:
+        """The English is a person's work: no machine step may replace it."""
+        return bool(self.en) and self.origin is not None and self.origin.is_human
+
+    @property
+    def status(self) -> str | None:
+        """draft | translated | approved, or None without English."""
+        return self.origin.status if self.origin is not None and self.en else None
+
+    def set_machine(self, en: str, engine: str, model: str | None = None, score: float | None = None) -> None:
+        """Machine English. Never call it on human work (the translate stage checks ``is_human`` first)."""
+        self.en, self.engine, self.score = en, engine, score
+        self.origin = Provenance.machine(engine, model)
+
+    def set_human(self, en: str, how: str, status: str = "translated", by: str | None = None,
+                  at: str | None = None) -> None:
+        """A person's English; the machine's quality flags no longer stand (the person read the sentence)."""
+        self.en, self.engine, self.score = en, how, None
+        self.origin = Provenance.human(how, status, by, at)
+        self.flags = [f for f in self.flags if is_structural_flag(f)]
 
     def flag(self, name: str) -> None:
         if name not in self.flags:
@@ -123,10 +239,15 @@ class Segment:
             d["score"] = self.score
         if self.line is not None:
             d["line"] = self.line
+        if self.origin is not None:
+            d["origin"] = self.origin.to_dict()
+        if self.suggestions:
+            d["suggestions"] = [s.to_dict() for s in self.suggestions]
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Segment":
+        origin = d.get("origin")
         return cls(
             id=d["id"],
             zh=d["zh"],
@@ -138,6 +259,9 @@ class Segment:
             terms=[TermHit.from_dict(t) for t in d.get("terms") or []],
             score=d.get("score"),
             line=d.get("line"),
+            origin=Provenance.from_dict(origin) if origin is not None
+            else Provenance.from_engine_label(d.get("engine")) if d.get("en") else None,
+            suggestions=[Suggestion.from_dict(x) for x in d.get("suggestions") or []],
         )
 
 
@@ -237,10 +361,15 @@ class Edition:
     # engine + model version + glossary hash + tool version + options, stamped by the pipeline
     signature: Signature | None = None
     names: list[dict] = field(default_factory=list)  # person names found, for a translator to confirm
+    places: list[dict] = field(default_factory=list)  # places romanised by rule, for a translator to confirm
 
     def segments(self) -> Iterator[Segment]:
         for a in self.articles:
             yield from a.segments()
+
+    def segment(self, segment_id: str) -> Segment | None:
+        """The segment with this id, or None."""
+        return next((s for s in self.segments() if s.id == segment_id), None)
 
     def warn(self, code: str, message: str, line: int | None = None) -> None:
         self.warnings.append(PageWarning(code, message, line))
@@ -265,6 +394,8 @@ class Edition:
         }
         if self.paper_en is not None:  # only when known, so documents without it read as before
             d["paper_en"] = self.paper_en
+        if self.places:
+            d["places"] = self.places
         return d
 
     @classmethod
@@ -284,6 +415,7 @@ class Edition:
             script=d.get("script", "simplified"),
             signature=Signature.from_dict(d.get("signature")),
             names=list(d.get("names") or []),
+            places=list(d.get("places") or []),
         )
 
 

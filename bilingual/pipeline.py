@@ -1,4 +1,4 @@
-"""The pipeline: read -> segment -> terms -> translate -> quality -> write, the same for every entry point.
+"""The pipeline: read -> segment -> terms -> bylines -> translate -> quality -> write, the same for every entry point.
 
 The CLI's commands, the batch runner's worker processes, the web page's upload jobs,
 ``translate-text``, ``align`` and ``import-xliff`` all go through ``Pipeline``: it loads the
@@ -12,18 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from .config import Config
+from .config import Config, WriteOptions
 from .engines import Engine, load_engine
-from .errors import BilingualError, InputError
+from .errors import BilingualError, ConflictError, InputError, UsageError
 from .files import decode_utf8, read_input_bytes, read_utf8_text, remove_stale_parts
-from .memory import TranslationMemory, open_memory
-from .model import Article, Edition, Paragraph, Segment
+from .memory import HUMAN, MACHINE, Memories, ReferenceUnit, TranslationMemory, normalise_source, project_memory_path
+from .model import REVIEW_STATUSES, Article, Edition, Paragraph, Segment, is_structural_flag
 from .read import read_page
+from .read.tmx import read_tmx_pairs
 from .read.xliff import read_reviewed_xliff
 from .signature import Signature
 from .stages.align import (
@@ -35,14 +34,15 @@ from .stages.align import (
     reading_order,
     split_english_sentences,
 )
+from .stages.bylines import render_bylines
 from .stages.decks import translate_decks
 from .stages.quality import flag_quality
 from .stages.review import apply_review
 from .stages.segment import segment_edition
 from .stages.terms import find_terms
 from .stages.translate import translate_edition
-from .terms.glossary import Glossary, load_glossary
-from .write import DEFAULT_FORMATS, WRITERS, output_path
+from .terms.glossary import Glossary, glossary_files, load_glossary
+from .write import DEFAULT_FORMATS, PROOF_FORMATS, WRITERS, output_path
 from .write.report import summarize_report
 from .write.tmx import write_memory_tmx
 
@@ -91,6 +91,12 @@ class ReviewResult:
     memory_error: str | None = None
 
 
+@dataclass
+class MemoryImport:
+    pairs: int  # Chinese/English pairs in the file
+    stored: int  # new or changed human units in the project's memory
+
+
 def source_digest(path: Path) -> str:
     """sha256 of a page's bytes (InputError naming the file when it cannot be read)."""
     return hashlib.sha256(read_input_bytes(path, "page")).hexdigest()
@@ -118,16 +124,23 @@ def lines_edition(lines: list[str], source: str) -> Edition:
 
 
 class Pipeline:
-    """One run's resources (engine, glossary) and every way a page goes through the tool.
+    """One run's resources (engine, glossary, memories) and every way a page goes through the tool.
 
     ``engine`` and ``glossary`` may be given (already loaded); otherwise they are loaded from
     ``config`` on first use and kept, so a worker process or the web server loads them once.
+    The memories (the output folder's own, and read-only references) are opened on first use
+    and stay open until ``close``.
     """
 
     def __init__(self, config: Config, engine: Engine | None = None, glossary: Glossary | None = None):
         self.config = config
         self._engine = engine
         self._glossary = glossary
+        self._glossary_stamp = self._stamp_glossary() if glossary is None else None
+        self._memories: Memories | None = None
+        self.warnings: list[str] = []  # one line per problem met along the way (a memory moved aside ...)
+
+    # -- resources ----------------------------------------------------------------------------
 
     @property
     def engine(self) -> Engine:
@@ -141,10 +154,59 @@ class Pipeline:
             self._glossary = load_glossary(self.config.glossary_paths)
         return self._glossary
 
+    def _stamp_glossary(self) -> tuple | None:
+        try:
+            return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in glossary_files(
+                self.config.glossary_paths))
+        except (BilingualError, OSError):
+            return None
+
+    def refresh_glossary(self) -> bool:
+        """Reload the glossary if its files changed since it was loaded (the web page's edits reach the next
+        job at once). Returns True when it was reloaded."""
+        stamp = self._stamp_glossary()
+        if self._glossary is not None and stamp == self._glossary_stamp:
+            return False
+        self._glossary, self._glossary_stamp = None, stamp
+        _ = self.glossary
+        return True
+
     def load(self) -> "Pipeline":
         """Load the glossary and the engine now, so a broken one stops a run before its first page."""
         _ = self.glossary, self.engine
         return self
+
+    @property
+    def memory_path(self) -> Path:
+        return self.config.memory_path or project_memory_path(self.config.out_dir)
+
+    @property
+    def memories(self) -> Memories:
+        """The project's memory and the reference memories (opened once)."""
+        if self._memories is None:
+            project = TranslationMemory(self.memory_path)
+            references, files = [], {}
+            for path in self.config.reference_memories:
+                path = Path(path)
+                if path.suffix.lower() == ".tmx":
+                    files[path.name] = [ReferenceUnit(p.zh, p.en, p.who, p.at) for p in read_tmx_pairs(path)]
+                else:
+                    references.append(TranslationMemory(path, readonly=True))
+            self._memories = Memories(project, references, files, self.config.fuzzy_threshold,
+                                      use_machine=self.config.use_memory)
+            self.warnings.extend(self._memories.warnings)
+        return self._memories
+
+    def close(self) -> None:
+        if self._memories is not None:
+            self._memories.close()
+            self._memories = None
+
+    def __enter__(self) -> "Pipeline":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -175,26 +237,27 @@ class Pipeline:
             edition.place = self.config.place
         return segment_edition(edition, split_semicolons=self.config.split_semicolons)
 
-    @contextmanager
-    def memory(self) -> Iterator[TranslationMemory | None]:
-        """The translation memory for this run, or None with ``use_memory`` off."""
-        if not self.config.use_memory:
-            with nullcontext(None) as nothing:
-                yield nothing
-            return
-        with open_memory(self.config.data_dir) as memory:
-            yield memory
+    def translate(self, edition: Edition, source_sha256: str = "", previous: Edition | None = None) -> Edition:
+        """Find terms and names, translate with enforcement (a head's decks one by one), verify and flag; name
+        the paper in English from the glossary; stamp the signature.
 
-    def translate(self, edition: Edition, source_sha256: str = "") -> Edition:
-        """Find terms and names, translate with enforcement (a head's decks one by one), verify and flag;
-        name the paper in English from the glossary; stamp the signature."""
-        edition = find_terms(edition, self.glossary)
-        with self.memory() as memory:
-            edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=memory)
-            edition = translate_decks(edition, self.engine, glossary=self.glossary, memory=memory)
+        A person's English is kept: on the edition's own segments, on the ``previous`` edition of the
+        same page (matched by segment id and Chinese, then by Chinese), and in the memories.
+        """
+        if previous is not None:
+            recovered = keep_human_work(edition, previous)
+            self._remember_human(recovered)
+        edition = render_bylines(find_terms(edition, self.glossary), self.glossary)
+        edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=self.memories,
+                                    options=self.options_key())
+        edition = translate_decks(edition, self.engine, glossary=self.glossary, memory=self.memories,
+                                  options=self.options_key())
         self.name_paper(edition)
         edition = flag_quality(edition, self.glossary)
         edition.signature = self.signature(source_sha256)
+        for line in self.warnings:
+            if not any(w.message == line for w in edition.warnings):
+                edition.warn("memory", line)
         return edition
 
     def name_paper(self, edition: Edition) -> None:
@@ -202,15 +265,23 @@ class Pipeline:
         if edition.paper and edition.paper_en is None and (term := self.glossary.lookup(edition.paper)):
             edition.paper_en = term.en
 
-    def write(self, edition: Edition, formats: tuple[str, ...] | None = None, out_dir: Path | None = None
-              ) -> list[Path]:
-        """Write every requested format (into ``out_dir``, default the config's); the JSON last, so its
-        presence means the page is complete."""
-        formats = formats or self.formats
-        out_dir = out_dir if out_dir is not None else self.config.out_dir
-        ordered = [f for f in formats if f != "json"] + (["json"] if "json" in formats else [])
-        return [WRITERS[fmt].write(edition, output_path(out_dir, edition.stem, fmt), self.config.write)
-                for fmt in ordered]
+    def write(self, edition: Edition, formats: tuple[str, ...] | None = None, out_dir: Path | None = None,
+              only: bool = False) -> list[Path]:
+        """Write every requested format (into ``out_dir``, default the config's) and every other edition
+        file already in the page's folder, so none is left stale beside new ones (``only``: just the
+        requested ones); the JSON last, so its presence means the page is complete."""
+        out_dir = Path(out_dir if out_dir is not None else self.config.out_dir)
+        wanted = list(formats or self.formats)
+        if not only:
+            wanted += [f for f in WRITERS if f not in wanted and output_path(out_dir, edition.stem, f).exists()]
+        ordered = [f for f in wanted if f != "json"] + (["json"] if "json" in wanted else [])
+        written = []
+        for fmt in ordered:
+            options = self.config.write
+            if fmt in PROOF_FORMATS:
+                options = WriteOptions(**{**options.__dict__, "highlight_flags": True})
+            written.append(WRITERS[fmt].write(edition, output_path(out_dir, edition.stem, fmt), options))
+        return written
 
     # -- one page, resumable ------------------------------------------------------------------
 
@@ -229,6 +300,16 @@ class Pipeline:
             return False
         return stored == signature
 
+    def previous_edition(self, stem: str, out_dir: Path | None = None) -> Edition | None:
+        """The page's edition already in the output folder, if there is a readable one."""
+        path = output_path(out_dir if out_dir is not None else self.config.out_dir, stem, "json")
+        if not path.is_file():
+            return None
+        try:
+            return read_edition_json(path)
+        except BilingualError:
+            return None
+
     def translate_page(self, path: Path, force: bool = False) -> PageResult:
         """Translate one page into its editions, or skip it when already finished; never raises for a bad page."""
         started = time.monotonic()
@@ -246,7 +327,7 @@ class Pipeline:
                     pass
                 return result
             remove_stale_parts(Path(self.config.out_dir) / path.stem)
-            edition = self.translate(self.read(path), digest)
+            edition = self.translate(self.read(path), digest, previous=self.previous_edition(path.stem))
             written = self.write(edition)
             result.status = "done"
             result.stem = edition.stem
@@ -262,6 +343,17 @@ class Pipeline:
             result.seconds = round(time.monotonic() - started, 3)
         return result
 
+    def retranslate(self, edition: Edition) -> Edition:
+        """Translate an edition's machine sentences again (a newer glossary, another engine); a person's
+        English is kept. The edition need not have its source file."""
+        for seg in edition.segments():
+            if not seg.is_human:
+                seg.en, seg.origin, seg.engine, seg.score = None, None, None, None
+                seg.flags = [f for f in seg.flags if is_structural_flag(f)]
+            seg.terms = []
+        source_sha256 = edition.signature.source_sha256 if edition.signature is not None else ""
+        return self.translate(edition, source_sha256)
+
     # -- lines of text ------------------------------------------------------------------------
 
     def translate_lines(self, lines: list[str], source: str = "<stdin>") -> list[str]:
@@ -275,13 +367,54 @@ class Pipeline:
             by_line.setdefault(paragraph.line, []).extend(seg.en for seg in paragraph.segments if seg.en)
         return [" ".join(" ".join(by_line.get(n, [])).split()) for n in range(1, len(lines) + 1)]
 
+    # -- a person's English -------------------------------------------------------------------
+
+    def _remember_human(self, segments: list[Segment]) -> int:
+        """Put a person's English in the project's memory (what a later run finds by the source alone)."""
+        stored = 0
+        for seg in segments:
+            if seg.is_human and seg.zh and seg.origin is not None and seg.origin.origin == "human":
+                stored += self.memories.store_human(
+                    seg.text_key, seg.en, seg.origin.how or "human", seg.origin.status, seg.origin.by or "",
+                    seg.origin.at, [{"zh": t.zh, "en": t.en, "status": t.status} for t in seg.terms])
+        return stored
+
+    def edit_segment(self, stem: str, segment_id: str, en: str, base: str | None, status: str = "translated",
+                     by: str | None = None) -> tuple[Edition, Segment]:
+        """A reviewer's English for one segment of a published edition (the web editor).
+
+        ``base`` is the English the reviewer started from: if the segment changed meanwhile (another tab)
+        the edit is refused with ConflictError, never lost silently. The edition's JSON is written at
+        once; the other files are regenerated by ``write`` (the web page does that in the background).
+        """
+        if status not in REVIEW_STATUSES[1:]:
+            raise UsageError(f"status must be translated or approved, not {status!r}")
+        en = " ".join(en.split())
+        if not en:
+            raise UsageError("the English is empty")
+        edition = self.previous_edition(stem)
+        if edition is None:
+            raise InputError("no such edition", stem)
+        seg = edition.segment(segment_id)
+        if seg is None:
+            raise InputError(f"no segment {segment_id!r} in this edition", stem)
+        if base is not None and (seg.en or "") != base:
+            raise ConflictError(f"segment {segment_id} was changed meanwhile (now: {seg.en!r:.80}); reload", stem)
+        if seg.en == en and seg.status == status and seg.is_human:
+            return edition, seg
+        seg.set_human(en, "web", status, by)
+        self._remember_human([seg])
+        flag_quality(edition, self.glossary)  # a person's English: only a glossary disagreement stays flagged
+        self.write(edition, formats=("json",), only=True)
+        return edition, seg
+
     # -- an existing human translation --------------------------------------------------------
 
     def align(self, zh_path: Path, en_path: Path, plain: bool = False, store: bool = False) -> AlignResult:
         """Pair a Chinese page with its existing English sentence by sentence and write the editions.
 
         ``plain``: the Chinese is plain text (one paragraph a line), not a newspaper page.
-        ``store``: also put the pairs in the translation memory (as human work).
+        ``store``: also put the pairs in the project's memory (as a person's work).
         """
         zh_edition = plain_chinese_edition(read_text_input(zh_path, "Chinese text"), str(zh_path)) if plain \
             else self.read(zh_path)
@@ -293,7 +426,7 @@ class Pipeline:
         edition = aligned_edition(zh_edition, en_sentences, pairs, english_source=Path(en_path).name)
         self.name_paper(edition)
         written = self.write(edition)
-        stored = self._store(edition, [s for s in edition.segments() if s.zh and s.en]) if store else None
+        stored = self._remember_human([s for s in edition.segments() if s.zh and s.en]) if store else None
         return AlignResult(edition, pairs, len(zh_sentences), len(en_sentences), written, stored)
 
     # -- a reviewer's XLIFF -------------------------------------------------------------------
@@ -315,7 +448,8 @@ class Pipeline:
                          xliff_path)
 
     def import_review(self, xliff_path: Path, out_dir: Path | None = None) -> ReviewResult:
-        """Apply a post-edited XLIFF to its edition and rewrite the editions without translating.
+        """Apply a post-edited XLIFF to its edition, keep the reviewed English in the project's memory as a
+        person's work, and rewrite every file of the edition without translating.
 
         ``out_dir``: where the edition is (and is rewritten); None: the folder above its JSON, found
         beside the XLIFF.
@@ -326,33 +460,53 @@ class Pipeline:
         out_dir = out_dir if out_dir is not None else json_path.parent.parent
         changed, problems = apply_review(edition, units, str(xliff_path))
         self.name_paper(edition)
-        if changed and edition.signature is not None:
-            edition.signature = edition.signature.with_(extra={**edition.signature.extra,
-                                                               "reviewed": Path(xliff_path).name})
-        written = self.write(edition, out_dir=out_dir)
-        result = ReviewResult(edition, json_path, changed, problems, written)
+        if changed:
+            flag_quality(edition, self.glossary)
+            if edition.signature is not None:
+                edition.signature = edition.signature.with_(extra={**edition.signature.extra,
+                                                                   "reviewed": Path(xliff_path).name})
+        result = ReviewResult(edition, json_path, changed, problems, [])
+        if out_dir != self.config.out_dir:
+            self.close()
+            self.config = self.config.with_(out_dir=out_dir)  # the edition's own project and memory
         try:
-            result.stored = self._store(edition, [s for s in edition.segments() if s.id in changed and s.en])
-        except BilingualError as e:  # the memory failing must not lose the edition already written
+            result.stored = self._remember_human([s for s in edition.segments() if s.id in changed])
+        except BilingualError as e:  # the memory failing must not stop the edition being written
             result.memory_error = str(e)
+        result.written = self.write(edition, out_dir=out_dir)
         return result
 
     # -- the translation memory ---------------------------------------------------------------
 
-    def _store(self, edition: Edition, segments: list[Segment]) -> int:
-        """Put segments' English in the memory under the edition's signature (what a later run looks up)."""
-        signature = edition.signature or Signature()
-        with open_memory(self.config.data_dir) as memory:
-            for seg in segments:
-                memory.store(seg.text_key, seg.en, engine=signature.engine, model=signature.model_id,
-                             glossary=signature.glossary, terms=[t.to_dict() for t in seg.terms])
-            memory.commit()
-        return len(segments)
+    def import_memory(self, path: Path) -> MemoryImport:
+        """Put the pairs of a TMX file (OmegaT, Trados, memoQ ...) in the project's memory as a person's work."""
+        pairs = read_tmx_pairs(path)
+        stored = 0
+        for pair in pairs:
+            stored += self.memories.store_human(pair.zh, pair.en, "tmx", "translated", pair.who, pair.at or None)
+        return MemoryImport(len(pairs), stored)
 
-    def export_memory(self, path: Path) -> int:
-        """Write the whole translation memory as TMX; returns the number of units."""
-        with open_memory(self.config.data_dir) as memory:
-            return write_memory_tmx(memory.entries(), path)
+    def export_memory(self, path: Path, include_machine: bool = False) -> int:
+        """Write the project's memory as TMX (a person's work only, unless ``include_machine``)."""
+        kinds = (HUMAN, MACHINE) if include_machine else (HUMAN,)
+        return write_memory_tmx(self.memories.project.entries(kinds), path)
+
+
+def keep_human_work(edition: Edition, previous: Edition) -> list[Segment]:
+    """Give the segments of a freshly read ``edition`` the English a person wrote on the ``previous``
+    edition of the same page: by segment id when the Chinese is unchanged, else by the Chinese alone.
+    Returns the segments that got one."""
+    by_id = {s.id: s for s in previous.segments() if s.is_human}
+    by_source = {normalise_source(s.text_key): s for s in by_id.values()}
+    kept = []
+    for seg in edition.segments():
+        old = by_id.get(seg.id)
+        if old is None or normalise_source(old.text_key) != normalise_source(seg.text_key):
+            old = by_source.get(normalise_source(seg.text_key))
+        if old is not None and not seg.is_human:
+            seg.en, seg.engine, seg.origin, seg.score = old.en, old.engine, old.origin, None
+            kept.append(seg)
+    return kept
 
 
 def read_text_input(path: Path, what: str) -> str:

@@ -9,7 +9,7 @@ from ..config import shipped_glossary_dir
 from ..errors import ExitStatus, GlossaryError, UsageError
 from ..files import atomic_path
 from ..read import read_page
-from ..terms.coverage import suggest_terms, term_coverage
+from ..terms.coverage import suggest_terms, suggestions_tsv, term_coverage
 from ..terms.edit import add_terms, default_edit_file, remove_terms
 from ..terms.formats import FORMATS, export_terms, format_of, import_terms
 from ..terms.glossary import STATUSES, TYPES, Term, glossary_files, load_glossary, render_term
@@ -64,9 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     a = actions.add_parser("coverage", help="which glossary terms occur in the pages, and how often")
     a.add_argument("pages", type=Path, nargs="+", metavar="FILE")
 
-    a = actions.add_parser("suggest", help="candidate terms not yet in the glossary, by frequency")
+    a = actions.add_parser("suggest", help="candidate terms not yet in the glossary, by frequency, with draft English")
     a.add_argument("pages", type=Path, nargs="+", metavar="FILE")
     a.add_argument("--limit", type=int, default=50)
+    a.add_argument("--out", type=Path, metavar="TSV",
+                   help="write the candidates as a glossary TSV to review, then `glossary import` it")
     p.set_defaults(run=run_glossary)
 
 
@@ -196,6 +198,14 @@ def run_coverage(args, env: Environment) -> int:
 
 
 def run_suggest(args, env: Environment) -> int:
-    for s in suggest_terms(_page_texts(args.pages), _load(args), limit=args.limit):
+    suggestions = suggest_terms(_page_texts(args.pages), _load(args), limit=args.limit)
+    if args.out is not None:
+        with atomic_path(args.out) as tmp:
+            tmp.write_text(suggestions_tsv(suggestions), encoding="utf-8")
+        drafted = sum(1 for s in suggestions if s.en)
+        env.out(f"wrote {len(suggestions)} candidates ({drafted} with draft English) to {args.out}; review every row "
+                f"(English, type, and the note: its source), then: bilingual glossary import {args.out}")
+        return ExitStatus.OK
+    for s in suggestions:
         env.out(f"{s.count}\t{s.zh}\t{s.kind}" + (f"\t{s.en}" if s.en else ""))
     return ExitStatus.OK

@@ -1,42 +1,64 @@
-"""`bilingual tm stats | clear | export FILE`: the translation memory."""
+"""`bilingual tm stats | clear | export FILE | import FILE`: an output folder's translation memory.
+
+Each output folder (``--out``, default output/) has its own memory in ``.bilingual/memory.sqlite3``:
+a person's English (reviewed, aligned, imported) and the machine English reused by re-runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from ..errors import ExitStatus
-from ..memory import open_memory
+from ..errors import ExitStatus, UsageError
 from ..pipeline import Pipeline
 from .environment import Environment
 from .options import config_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("tm", help="translation memory: stats, clear, export as TMX",
-                       description="Every translated segment is remembered; an unchanged page re-run decodes "
-                                   "nothing.")
-    p.add_argument("--data-dir", type=Path, default=None, help="memory folder (default: the XDG data dir)")
+    p = sub.add_parser("tm", help="translation memory: stats, clear, import and export TMX",
+                       description="The translation memory of an output folder: a person's English is kept and "
+                                   "wins over any engine; machine English is reused by re-runs.")
+    p.add_argument("--out", type=Path, default=Path("output"), help="the output folder (default: output/)")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    actions.add_parser("stats", help="entries, lookups answered, size, per engine and model")
-    actions.add_parser("clear", help="forget every remembered translation")
-    export = actions.add_parser("export", help="write the memory as a TMX 1.4 file")
+    actions.add_parser("stats", help="how many units are a person's (by status) and a machine's (by engine)")
+    clear = actions.add_parser("clear", help="forget the machine English (a person's is kept)")
+    clear.add_argument("--yes", action="store_true", help="really clear (required)")
+    clear.add_argument("--include-human", action="store_true", help="also forget a person's English")
+    export = actions.add_parser("export", help="write the memory as TMX 1.4b (a person's English only)")
     export.add_argument("file", type=Path, metavar="FILE.tmx")
+    export.add_argument("--include-machine", action="store_true", help="also machine English (marked)")
+    imported = actions.add_parser("import", help="add a TMX 1.4b file (OmegaT, Trados, memoQ) as a person's work")
+    imported.add_argument("file", type=Path, metavar="FILE.tmx")
     p.set_defaults(run=run_tm)
 
 
 def run_tm(args: argparse.Namespace, env: Environment) -> int:
-    if args.action == "export":
-        count = Pipeline(config_from_args(args, env)).export_memory(args.file)
-        env.out(f"wrote {count} translation units to {args.file}")
-        return ExitStatus.OK
-    with open_memory(args.data_dir) as memory:
+    if args.action == "clear" and not args.yes:
+        raise UsageError("tm clear forgets machine English" + (" and a person's English" if args.include_human
+                                                               else "") + "; add --yes to do it")
+    with Pipeline(config_from_args(args, env)) as pipeline:
+        for warning in pipeline.memories.warnings:
+            env.err(f"bilingual: warning: {warning}")
+        project = pipeline.memories.project
         if args.action == "stats":
-            stats = memory.stats()
+            stats = project.stats()
             env.out(f"memory: {stats.path}")
-            env.out(f"entries: {stats.entries}  lookups answered: {stats.hits}  size: {stats.size_bytes} bytes")
+            statuses = ", ".join(f"{n} {status}" for status, n in stats.by_status.items())
+            env.out(f"a person's English: {stats.human}" + (f" ({statuses})" if statuses else ""))
+            env.out(f"machine English: {stats.machine}")
             for engine, count in stats.by_engine.items():
                 env.out(f"  {engine}: {count}")
+            env.out(f"reused {stats.hits} times; {stats.size_bytes} bytes")
+        elif args.action == "clear":
+            removed = project.clear(include_human=args.include_human)
+            kept = "" if args.include_human else f"; kept {project.stats().human} units of a person's English"
+            env.out(f"removed {removed} units from {project.path}{kept}")
+        elif args.action == "export":
+            count = pipeline.export_memory(args.file, include_machine=args.include_machine)
+            env.out(f"wrote {count} translation units to {args.file}")
         else:
-            env.out(f"removed {memory.clear()} entries from {memory.path}")
+            result = pipeline.import_memory(args.file)
+            env.out(f"{args.file}: {result.pairs} Chinese/English pairs, {result.stored} new or changed units of a "
+                    f"person's English in {project.path}")
     return ExitStatus.OK

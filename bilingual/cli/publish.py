@@ -13,7 +13,6 @@ from .environment import Environment
 from .options import add_glossary_option, add_output_options, config_from_args
 
 ALIGN_FORMATS = ("json", "tmx", "docx", "pdf", "html")
-IMPORT_FORMATS = ("json", "tmx", "docx", "pdf", "html")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,9 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("en_file", type=Path, metavar="EN_FILE")
     a.add_argument("--plain", action="store_true",
                    help="treat ZH_FILE as plain text (one paragraph a line) instead of a newspaper page")
-    a.add_argument("--memory", action="store_true",
-                   help="also store the aligned pairs in the translation memory (engine 'align')")
-    a.add_argument("--data-dir", type=Path, default=None, help="translation memory folder (default: XDG data dir)")
+    a.add_argument("--store", "--memory", dest="store", action="store_true",
+                   help="also keep the aligned pairs in the output folder's translation memory, as a person's work")
     add_glossary_option(a)
     add_output_options(a, ALIGN_FORMATS)
     a.set_defaults(run=run_align)
@@ -36,16 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Read a reviewer's XLIFF, update the English of the edition's JSON found "
                                    "beside it, and rewrite the editions without translating.")
     x.add_argument("file", type=Path, metavar="FILE")
-    x.add_argument("--data-dir", type=Path, default=None, help="translation memory folder (default: XDG data dir)")
-    add_output_options(x, IMPORT_FORMATS)
+    add_output_options(x)
+    x.set_defaults(formats=None)
     x.set_defaults(run=run_import_xliff)
 
 
 def run_align(args: argparse.Namespace, env: Environment) -> int:
     result = Pipeline(config_from_args(args, env)).align(args.zh_file, args.en_file, plain=args.plain,
-                                                          store=args.memory)
+                                                          store=args.store)
     if result.stored is not None:
-        env.err(f"translation memory: {result.stored} aligned pairs stored (engine align)")
+        env.err(f"translation memory: {result.stored} aligned pairs kept as a person's work")
     kinds = Counter(pair.kind for pair in result.pairs)
     summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
     env.out(f"{args.zh_file} + {args.en_file}: {result.zh_sentences} Chinese and {result.en_sentences} English "
@@ -62,5 +60,5 @@ def run_import_xliff(args: argparse.Namespace, env: Environment) -> int:
     if result.memory_error:
         env.err(f"bilingual: translation memory not updated: {result.memory_error}")
     else:
-        env.err(f"translation memory: {result.stored} reviewed sentences stored")
+        env.err(f"translation memory: {result.stored} reviewed sentences kept as a person's work")
     return ExitStatus.FAILED if result.problems else ExitStatus.OK

@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("translate-text", help="translate Chinese lines to English lines (stdin/stdout)",
                        description="Translate FILE (or stdin) line by line: one English line per input line.")
     p.add_argument("file", nargs="?", type=Path, metavar="FILE", help="UTF-8 text; default: stdin")
+    p.add_argument("--out", type=Path, default=None,
+                   help="the project whose translation memory is used (default: output/)")
     add_engine_options(p)
     add_text_options(p)
     p.set_defaults(run=run_translate_text)

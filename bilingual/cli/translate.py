@@ -54,6 +54,8 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     # Loaded here even for worker runs, so a broken glossary or a missing model stops the run with one line at once.
     pipeline = Pipeline(config).load()
     env.err(f"engine: {pipeline.engine.name} ({pipeline.engine.signature().model})")
+    for warning in pipeline.memories.warnings:
+        env.err(f"bilingual: warning: {warning}")
     with BatchDisplay(len(paths), env) as display:
         batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
                           pipeline=pipeline)

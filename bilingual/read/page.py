@@ -82,14 +82,21 @@ _NO_HEAD_ENDING = "，、；：,;:—"
 _INNER_FINAL = re.compile(r"[。！？]")
 _SPACES = re.compile(r"\s+")
 
-# Bylines and datelines. Anchored at the start of a block.
+# Bylines and datelines. Anchored at the start of a block. A dateline names its outlet (a paper, an agency,
+# a website), then may name a place and a date, and ends in 讯 or 电: 衡阳晚报讯, 本报北京4月16日讯,
+# 湖南日报1月22日讯, 新华社北京8月18日电, 人民日报北京1月22日电, 中新网北京1月21日电. A 电 needs a date
+# (广播电视台电视… is not a dateline), except after an agency: 新华社拉萨电.
 _HAN = f"[{HAN_RANGES}]"
+_AGENCIES = "新华社|新華社|中新社|中新网|中新網|人民网|人民網|新华网|新華網|央视网|央視網|中国日报网|中國日報網"
+_DATE = r"\d{1,2}月\d{1,2}日"
+_REPORTERS = r"(?:[ \t\u3000]*[(（][^()（）\n]{1,40}[)）])?"
 _BYLINE = re.compile(
     rf"""^(?:
-        (?P<paper>{_HAN}{{0,10}}?(?:报|報|网|網|社|台|臺|刊|客户端|客戶端))[讯訊]  # 衡阳晚报讯, 本报讯, 人民网讯
-          (?:[ \t\u3000]*[(（][^()（）\n]{{1,40}}[)）])?
-      | {_HAN}{{1,8}}社{_HAN}{{0,10}}\d{{1,2}}月\d{{1,2}}日[电電]  # 新华社北京8月18日电
-          (?:[ \t\u3000]*[(（][^()（）\n]{{1,40}}[)）])?
+        (?P<paper>{_HAN}{{0,10}}?(?:报|報|网|網|社|台|臺|刊|客户端|客戶端))
+          (?:(?P<place>{_HAN}{{0,8}}?)(?P<date>{_DATE}))?[讯訊]{_REPORTERS}  # 衡阳晚报讯, 本报北京4月16日讯
+      | (?P<outlet>{_HAN}{{0,10}}?(?:报|報|网|網|社|台|臺))
+          (?P<dplace>{_HAN}{{0,8}}?)(?P<ddate>{_DATE})[电電]{_REPORTERS}  # 新华社北京8月18日电
+      | (?P<agency>{_AGENCIES})(?P<aplace>{_HAN}{{1,8}}?)[电電]{_REPORTERS}  # 新华社拉萨电
     )""",
     re.VERBOSE,
 )

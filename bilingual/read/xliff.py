@@ -6,6 +6,7 @@ Parsed with translate-toolkit, as forgiving as the CAT tools (OmegaT, Trados, me
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import InputError
@@ -20,6 +21,7 @@ class ReviewedUnit:
     source: str
     target: str | None
     state: str | None
+    date: str | None = None  # when the target was last changed, if the file says (xsd:dateTime)
 
 
 def read_reviewed_xliff(path: Path) -> tuple[str | None, list[ReviewedUnit]]:
@@ -49,5 +51,19 @@ def read_reviewed_xliff(path: Path) -> tuple[str | None, list[ReviewedUnit]]:
             source=unit.source or "",
             target=unit.target if target_el is not None else None,
             state=target_el.get("state") if target_el is not None else None,
+            date=_xsd_date(unit.xmlelement.get("date") or (target_el.get("date") if target_el is not None else None)),
         ))
     return (originals[0] if originals else None), units
+
+
+def _xsd_date(value: str | None) -> str | None:
+    """An XLIFF date as this tool writes it (UTC, to the second), or None when absent or not a date."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
-from ..model import Article, Edition, Paragraph, Segment
+from ..model import Article, Edition, Paragraph, Provenance, Segment, utc_now
 from ..signature import Signature
 from ..terms.glossary import PLACE_SLOT, Glossary
 from ..zh import words
@@ -250,6 +250,7 @@ def aligned_edition(zh_edition: Edition, en_sentences: Sequence[str], pairs: Seq
     English without Chinese (0-1) becomes a segment with empty Chinese after the
     previous bead, flagged ``align-0-1``, so no English is lost.
     """
+    aligned_at = utc_now()
     # Where each Chinese sentence sits: (article index, part name or paragraph index).
     places: list[tuple[int, str | int]] = []
     originals: list[Segment] = []
@@ -273,12 +274,13 @@ def aligned_edition(zh_edition: Edition, en_sentences: Sequence[str], pairs: Seq
             first = originals[pair.zh_indices[0]]
             seg = Segment(id=first.id, zh="".join(originals[k].zh for k in pair.zh_indices),
                           en=pair.en or None, engine="align" if pair.en else None,
-                          line=first.line, terms=list(first.terms))
+                          line=first.line, terms=list(first.terms),
+                          origin=Provenance.human("align", at=aligned_at) if pair.en else None)
             place = places[pair.zh_indices[0]]
         else:
             extra += 1
             seg = Segment(id=f"{originals[0].id if originals else 'a1'}-en{extra}", zh="", en=pair.en,
-                          engine="align")
+                          engine="align", origin=Provenance.human("align", at=aligned_at))
             place = last_place if isinstance(last_place[1], int) else (last_place[0], 0)
         if pair.kind != "1-1":
             seg.flag(f"align-{pair.kind}")

@@ -9,6 +9,8 @@ Adds: ``Segment.flags`` strings, each a cheap check a reviewer can act on:
 ``repetition``      the English loops (an n-gram repeated, the classic runaway-decoder failure)
 ``length-ratio``    the English is far too short or too long for the Chinese
 ``low-score``       the engine's own score for the chosen hypothesis is low
+``review-vs-glossary`` a person's English does not render a term of the current glossary (set by the
+                    translate stage; a person's English gets no other flag and is never changed)
 """
 
 from __future__ import annotations
@@ -121,6 +123,11 @@ def length_ratio_bad(zh: str, en: str) -> bool:
 def flag_segment(segment: Segment, glossary=None, place: str | None = None) -> list[str]:
     """Recompute the quality flags of one segment (other flags are kept); returns the segment's flags."""
     zh, en = segment.text_key, segment.en or ""
+    if segment.is_human:
+        # A person's English is not checked like a machine's; only a glossary disagreement (set by the
+        # translate stage) is kept for the reviewer.
+        segment.flags = [f for f in segment.flags if f not in FLAGS or f == "review-vs-glossary"]
+        return segment.flags
     segment.flags = [f for f in segment.flags if f not in FLAGS]  # stale if the English changed
     if segment.terms:
         unverified = [h for h in segment.terms if h.status == "found"]

@@ -1,9 +1,11 @@
 """Stage: apply a reviewer's English (from a post-edited XLIFF) to an edition.
 
 Needs: an Edition with segment ids (as the XLIFF was exported from it) and the reviewed units.
-Adds: the reviewed English on each matching segment, its origin ``xliff``, and clears the
-machine's quality flags on it (a person has read the sentence). A unit whose id is unknown or
-whose source text no longer matches the edition's Chinese is not applied but reported.
+Adds: a person's English (provenance human, how ``xliff``) on each segment the reviewer changed or
+confirmed, with status ``approved`` for a unit in state ``signed-off`` or ``final`` and ``translated``
+otherwise; the machine's quality flags on it are cleared (a person has read the sentence). A unit
+still in a machine state with its English unchanged is left as it was. A unit whose id is unknown
+or whose source text no longer matches the edition's Chinese is not applied but reported.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from typing import Iterable
 
 from ..model import Edition
 from ..read.xliff import ReviewedUnit
+
+# XLIFF 1.2 target states that say a person translated or approved the English.
+APPROVED_STATES = ("signed-off", "final")
+HUMAN_STATES = ("translated", "needs-review-l10n", "needs-review-adaptation", *APPROVED_STATES)
 
 
 def apply_review(edition: Edition, units: Iterable[ReviewedUnit], origin: str = "reviewed file"
@@ -32,11 +38,13 @@ def apply_review(edition: Edition, units: Iterable[ReviewedUnit], origin: str = 
             problems.append(f"{origin}: unit {unit.id!r}: source text changed "
                             f"({seg.zh!r} -> {unit.source!r}), not applied")
             continue
-        target = (unit.target or "").strip()
-        if target and target != (seg.en or ""):
-            seg.en = target
-            seg.engine = "xliff"
-            # The reviewer has read this sentence: the machine's flags no longer stand.
-            seg.flags = []
+        target = " ".join((unit.target or "").split())
+        if not target:
+            continue
+        state = (unit.state or "").strip()
+        status = "approved" if state in APPROVED_STATES else "translated"
+        confirmed = state in HUMAN_STATES
+        if target != (seg.en or "") or (confirmed and (not seg.is_human or seg.status != status)):
+            seg.set_human(target, "xliff", status, at=unit.date)
             changed.add(seg.id)
     return changed, problems

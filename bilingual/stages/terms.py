@@ -1,15 +1,23 @@
-"""Stage: find glossary terms and person names in every segment.
+"""Stage: find glossary terms, person names and places in every segment.
 
 Needs: segmented Edition (``Segment.text_key`` is what is matched).
 Adds:
 - ``Segment.terms``: non-overlapping TermHits over ``text_key``, in text order;
   ``en`` is the rendering the English must hold (place slot filled, name
-  romanised), ``source`` the glossary row ("glossary/hengyang.tsv:12") or
-  "pinyin" for a romanised name.
-- ``Edition.place`` when it was None: from the paper's name (衡阳晚报 -> Hengyang)
-  or the city the page names most often.
-- ``Edition.names``: every person name found, ``{zh, en, how, count}``, for a
+  romanised), ``source`` the glossary row ("glossary/hengyang.tsv:12"),
+  "pinyin" for a romanised name or "rule" for a place romanised by rule.
+- ``Edition.place`` when it was None: from the paper's name (衡阳晚报 -> Hengyang,
+  湖南日报 -> Hunan) or the city the page names most often.
+- ``Edition.names``: every person name found, ``{zh, en, how, count}``, and
+  ``Edition.places``: every place romanised by rule, ``{zh, en, count}``, for a
   translator to confirm.
+
+Place slots (``bilingual.terms.places.render_matches``): a place written right
+before a slotted term fills its slot (株洲市委书记 -> "Secretary of the CPC Zhuzhou
+Municipal Committee"), and then fills the slots of the same level later in the
+sentence (、市长 -> "Mayor of Zhuzhou"); the edition's place fills only slots of its
+own level (on a Hunan page 省委书记 is "... Hunan Provincial Committee", 市长 is
+"Mayor"); any other slot is dropped.
 
 Title + name: where a title (or a chain of titles joined by 、) directly precedes
 a name and the pair is the subject of the sentence - at its start, or after a
@@ -25,8 +33,9 @@ import re
 from collections import Counter
 
 from ..model import Edition, Segment, TermHit
-from ..terms.glossary import Glossary, fill_place
+from ..terms.glossary import Glossary, bare_english
 from ..terms.names import NameMatch, find_known_names, find_names
+from ..terms.places import PlaceName, english_level, place_level, render_matches, with_rule_places
 
 # A time phrase that may open a sentence before its subject: 8月18日上午， / 2023年5月， / 当天，
 _TIME_PREFIX = re.compile(
@@ -34,16 +43,19 @@ _TIME_PREFIX = re.compile(
     r"|上午|下午|中午|晚上|早上|凌晨|傍晚|当天|当日|今天|昨天|近日|日前|目前|此前|随后|同日)*[，,、\s]*$")
 _CLAUSE_END = set("，。；：！？,.;:!?、）)」”\"")
 PAPER_SUFFIXES = ("晚报", "日报", "都市报", "早报", "新闻", "报")
+STRONG_NAMES = ("latin", "dotted", "tibetan")  # name rules whose reading beats the glossary's
 
 
 def find_terms(edition: Edition, glossary: Glossary) -> Edition:
-    """Fill ``Segment.terms`` for every segment, ``edition.place`` if unset, and ``edition.names``.
-
-    Returns the same edition.
+    """Fill ``Segment.terms`` for every segment, ``edition.place`` if unset, ``edition.names`` and
+    ``edition.places``. Returns the same edition.
     """
     segments = list(edition.segments())
     if edition.place is None:
-        edition.place = guess_place(edition, glossary)
+        place = guess_place(edition, glossary)
+        edition.place = place.en if place is not None else None
+    else:  # given by the user: its level is the highest the glossary lists it at (unknown: every level)
+        place = PlaceName("", edition.place, english_level(edition.place, glossary))
     # Pass 1: names found by rule anywhere on the page are then recognised in every segment
     # (宋征 is found after 党委书记 in one paragraph and stands alone in the next).
     found_by_rule: dict[str, NameMatch] = {}
@@ -54,14 +66,23 @@ def find_terms(edition: Edition, glossary: Glossary) -> Edition:
         for n in names:
             found_by_rule.setdefault(n.zh, n)
     everywhere = {zh: n.en for zh, n in found_by_rule.items()}
+    for n in list(found_by_rule.values()):  # 古特雷斯 after 安东尼奥·古特雷斯（António Guterres）
+        for zh, en in n.short:
+            everywhere.setdefault(zh, en)
     counts: Counter = Counter()
+    places: dict[str, dict] = {}
     for seg in segments:
-        seg.terms = segment_hits(seg, glossary, edition.place, per_segment[id(seg)], everywhere)
+        rule_places: list = []
+        seg.terms = segment_hits(seg, glossary, place, per_segment[id(seg)], everywhere, rule_places)
         for hit in seg.terms:
             for zh in _person_parts(hit, everywhere):
                 counts[zh] += 1
+        for term in rule_places:
+            entry = places.setdefault(term.zh, {"zh": term.zh, "en": term.en, "count": 0})
+            entry["count"] += 1
     edition.names = [{"zh": zh, "en": n.en, "how": n.how, "count": counts[zh]}
                      for zh, n in found_by_rule.items() if counts[zh]]
+    edition.places = list(places.values())
     return edition
 
 
@@ -71,20 +92,30 @@ def _person_parts(hit: TermHit, names: dict[str, str]) -> list[str]:
     return []
 
 
-def segment_hits(seg: Segment, glossary: Glossary, place: str | None, names: list[NameMatch],
-                 page_names: dict[str, str]) -> list[TermHit]:
-    """The hits of one segment: glossary matches, then names in the gaps, then title+name appositions."""
+def segment_hits(seg: Segment, glossary: Glossary, place: PlaceName | str | None, names: list[NameMatch],
+                 page_names: dict[str, str], rule_places: list | None = None) -> list[TermHit]:
+    """The hits of one segment: glossary matches and places by rule (slots filled), then names in the gaps,
+    then title+name appositions. ``place``: the edition's place (an English string counts for every level).
+    ``rule_places``: when given, receives the Terms of the places romanised by rule (for ``Edition.places``).
+    """
+    if isinstance(place, str):
+        place = PlaceName("", place, None)
     text = seg.text_key
     hits: list[TermHit] = []
     taken = bytearray(len(text))
-    # A name the rules read longer than a listed person at the same place (谢宏越 over 谢宏) wins.
-    longer_names = {(n.start, n.end) for n in names if n.how != "glossary"}
-    for m in glossary.match(text):
-        if m.term.type == "person" and any(s == m.start and e > m.end for s, e in longer_names):
-            continue
-        hits.append(TermHit(text[m.start:m.end], fill_place(m.term.en, place), m.term.type, m.start, m.end,
-                            source=m.term.source))
-        taken[m.start:m.end] = b"\x01" * (m.end - m.start)
+    # A name the rules read over a listed person (谢宏越 over 谢宏) wins; so does a transliterated,
+    # bracketed or Tibetan name over any term inside it.
+    rule_names = [n for n in names if n.how != "glossary"]
+    matches = [m for m in glossary.match(text)
+               if not any(n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
+                          and (m.term.type == "person" or n.how in STRONG_NAMES) for n in rule_names)
+               and not any(n.start < m.end and m.start < n.end and n.how in STRONG_NAMES for n in rule_names)]
+    matches = with_rule_places(text, glossary, matches, [(n.start, n.end) for n in names if n.how != "glossary"])
+    if rule_places is not None:
+        rule_places.extend(m.term for m in matches if m.term.file == "rule")
+    for r in render_matches(text, matches, glossary, place):
+        hits.append(TermHit(text[r.start:r.end], r.en, r.term.type, r.start, r.end, source=r.source))
+        taken[r.start:r.end] = b"\x01" * (r.end - r.start)
     others = names + find_known_names(text, page_names)
     for n in sorted(others, key=lambda n: (-(n.end - n.start), n.start)):
         if any(taken[n.start:n.end]):
@@ -133,16 +164,17 @@ def is_subject_position(text: str, start: int) -> bool:
     return not prefix or bool(_TIME_PREFIX.match(prefix)) and prefix[-1:] in "，,"
 
 
-def guess_place(edition: Edition, glossary: Glossary) -> str | None:
-    """The edition's place in English: from the paper's name, else the city the page names most often."""
+def guess_place(edition: Edition, glossary: Glossary) -> PlaceName | None:
+    """The edition's place: from the paper's name (衡阳晚报 -> Hengyang, a city; 湖南日报 -> Hunan, a
+    province), else the city the page names most often."""
     if edition.paper:
         stem = edition.paper
         for suffix in PAPER_SUFFIXES:
             if stem.endswith(suffix) and len(stem) > len(suffix):
                 stem = stem[: -len(suffix)]
                 break
-        place = _city_english(stem, glossary)
-        if place:
+        place = _place_of(stem, glossary)
+        if place is not None:
             return place
     counts: Counter = Counter()
     for seg in edition.segments():
@@ -151,7 +183,23 @@ def guess_place(edition: Edition, glossary: Glossary) -> str | None:
                 city = _city_english(m.term.zh, glossary)
                 if city:
                     counts[city] += 1
-    return counts.most_common(1)[0][0] if counts else None
+    return PlaceName("", counts.most_common(1)[0][0], "city") if counts else None
+
+
+def _place_of(stem: str, glossary: Glossary) -> PlaceName | None:
+    """A province, autonomous region or city named ``stem`` (湖南, 衡阳), with its level."""
+    level = place_level(stem, glossary)
+    if level not in ("province", "city"):
+        return None
+    if level == "city":
+        en = _city_english(stem, glossary)
+    else:
+        term = glossary.lookup(stem)
+        en = bare_english(term.en) if term is not None and term.type == "place" else None
+        if en is None:
+            full = next((glossary.lookup(stem + s) for s in ("省", "自治区") if glossary.lookup(stem + s)), None)
+            en = bare_english(full.en) if full is not None else None
+    return PlaceName(stem, en, level) if en else None
 
 
 def _city_english(zh: str, glossary: Glossary) -> str | None:

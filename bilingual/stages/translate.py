@@ -19,8 +19,14 @@ Term statuses: ``enforced`` (placeholder restored), ``verified`` (the English
 was there although the placeholder did not come back: the engine rendered the
 term itself), ``repaired`` (found after the retry), ``missed``.
 
-With a translation memory, segments already translated under the same engine,
-model and glossary version are taken from it and not decoded again.
+Human work first: a segment whose English is a person's (``Segment.is_human``: reviewed in an
+XLIFF or the web editor, aligned, imported) is never decoded or replaced; nor is a segment whose
+source a memory holds a person's English for (an exact match). Where the current glossary disagrees
+with such English (a term is not rendered), the segment is flagged ``review-vs-glossary`` for the
+reviewer instead of ``missed-term``. With a memory, segments already translated under the same
+engine, model, glossary and options are taken from it and not decoded again; new machine English is
+stored in one short write after decoding. Segments without a person's English get fuzzy matches of
+human work as ``suggestions`` (never applied).
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..engines.base import Engine, Hypothesis
-from ..model import Edition, Segment, TermHit
+from ..memory import Memories, MemoryEntry
+from ..model import Edition, Provenance, Segment, TermHit, is_structural_flag
 from ..terms.verify import verify_terms
+from .bylines import BYLINE_ENGINE
 
 N_BEST = 4
 
@@ -178,30 +186,48 @@ def _decode(engine: Engine, texts: list[str], num_hypotheses: int) -> dict[str, 
     return {t: (hyps or [Hypothesis("")]) for t, hyps in zip(unique, results)}
 
 
-def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=None,
-                      num_hypotheses: int = N_BEST) -> Edition:
-    """Translate all segments of ``edition``: TM first, then one length-sorted batch, then one repair batch.
+def translate_edition(edition: Edition, engine: Engine, glossary=None, memory: Memories | None = None,
+                      num_hypotheses: int = N_BEST, options: str = "") -> Edition:
+    """Translate the segments of ``edition`` that have no person's English: memory first, then one
+    length-sorted batch, then one repair batch.
 
-    ``memory`` is a ``bilingual.memory.TranslationMemory`` or None. Returns the
-    same edition, enriched (see the module docstring).
+    ``memory``: the run's memories (``bilingual.memory.Memories``) or None. ``options``: what else
+    changes the English (the pipeline's options key); with the edition's place it is part of the
+    memory key. Returns the same edition, enriched (see the module docstring).
     """
     signature = engine.signature()
     model_id = signature.model_id
     glossary_version = str(getattr(glossary, "version", "") or "") if glossary is not None else ""
+    key_options = ";".join(p for p in (options, f"place={edition.place}" if edition.place else "") if p)
 
     work: list[_Work] = []
     remembered: list[Segment] = []
+    human: list[Segment] = []
     for seg in edition.segments():
-        seg.engine = engine.name
-        if "missed-term" in seg.flags:  # from an earlier translation of this segment
-            seg.flags.remove("missed-term")
+        for stale in ("missed-term", "review-vs-glossary"):  # from an earlier translation of this segment
+            if stale in seg.flags:
+                seg.flags.remove(stale)
         if not seg.text_key.strip():
-            seg.en, seg.score = "", None
+            if not seg.is_human:
+                seg.en, seg.score, seg.engine, seg.origin = "", None, None, None
             continue
-        if memory is not None and _from_memory(seg, memory, engine.name, model_id,
-                                                       signature.model, glossary_version):
+        if seg.is_human:
+            human.append(seg)
+            continue
+        if seg.engine == BYLINE_ENGINE and seg.en:  # set in English convention by stages/bylines.py
             remembered.append(seg)
             continue
+        if memory is not None:
+            entry = memory.human(seg.text_key)
+            if entry is not None:
+                _take_human(seg, entry)
+                human.append(seg)
+                continue
+            entry = memory.machine(seg.text_key, engine.name, model_id, glossary_version, key_options)
+            if entry is not None:
+                _take_machine(seg, entry, engine.name, model_id)
+                remembered.append(seg)
+                continue
         protected, hits = protect(seg, engine)
         work.append(_Work(seg, hits, protected))
 
@@ -212,7 +238,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
         w.hypotheses = decoded[w.protected]
         best = _choose(w.hypotheses, w.hits, engine, set())
         en, failed = restore(best.text, w.hits, engine)
-        w.segment.en, w.segment.score = en, best.score
+        w.segment.set_machine(en, engine.name, model_id, best.score)
         for hit in w.hits:
             hit.status = "enforced"
         # A placeholder that did not come back is fine if the English is there anyway
@@ -231,7 +257,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
         redecoded = _decode(engine, list(texts.values()), num_hypotheses)
         for w in retry:
             best, en = _rerank_for_terms(redecoded[texts[id(w)]], w.hits, engine, w.retry_keep)
-            w.segment.en, w.segment.score = en, best.score
+            w.segment.set_machine(en, engine.name, model_id, best.score)
             _, failed = restore(best.text, w.hits, engine)
             for i, hit in enumerate(w.hits):
                 if i in w.retry_keep:
@@ -239,40 +265,48 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory=No
                 elif i in failed:
                     hit.status = "verified" if term_rendered(hit, en) else "missed"
 
-    # Verify every segment, decoded or remembered (reviewed English may have changed a term):
-    # a term not rendered is missed whatever the path.
-    for seg in remembered + [w.segment for w in work]:
+    # Verify every segment, decoded, remembered or a person's: a term not rendered is missed whatever
+    # the path. On a person's English that is for the reviewer to judge, never for a machine to change.
+    for seg in remembered + [w.segment for w in work] + human:
         missing = verify_segment(seg, glossary, edition.place)
         for i, hit in enumerate(seg.terms):
             if i in missing:
                 hit.status = "missed"
-            elif hit.status == "missed":  # the glossary's verifier accepted a listed variant
+            elif hit.status in ("missed", "found"):  # the glossary's verifier accepted a listed variant
                 hit.status = "verified"
         if any(h.status == "missed" for h in seg.terms):
-            seg.flag("missed-term")
-    for w in work:
-        if memory is not None:
-            memory.store(w.segment.text_key, w.segment.en or "", engine.name, model_id, glossary_version,
-                         score=w.segment.score,
-                         terms=[{"zh": h.zh, "en": h.en, "status": h.status} for h in w.segment.terms])
+            seg.flag("review-vs-glossary" if seg.is_human else "missed-term")
     if memory is not None:
-        memory.commit()
-
-    edition.signature = signature.with_(glossary=glossary_version)
+        memory.store_machine([MemoryEntry("machine", w.segment.text_key, w.segment.en or "", "draft",
+                                          engine=engine.name, model=model_id, glossary=glossary_version,
+                                          options=key_options, score=w.segment.score,
+                                          terms=[{"zh": h.zh, "en": h.en, "status": h.status}
+                                                 for h in w.segment.terms])
+                              for w in work])
+        for seg in edition.segments():
+            seg.suggestions = memory.suggestions(seg.text_key) if seg.text_key.strip() and not seg.is_human else []
     return edition
 
 
-def _from_memory(seg: Segment, memory, engine: str, model_id: str, model_only: str, glossary_version: str) -> bool:
-    entry = memory.lookup(seg.text_key, engine, model_id, glossary_version)
-    if entry is None and model_id != model_only:
-        # Reviewed English stored by `bilingual import-xliff` is keyed by the signature's model alone.
-        entry = memory.lookup(seg.text_key, engine, model_only, glossary_version)
-    if entry is None:
-        return False
-    seg.en, seg.score = entry.en, entry.score
+def _take_machine(seg: Segment, entry: MemoryEntry, engine: str, model_id: str) -> None:
+    """The engine's own English for this source, as remembered (same engine, model, glossary, options)."""
+    seg.set_machine(entry.en, engine, model_id, entry.score)
     statuses = {(t.get("zh"), t.get("en")): t.get("status") for t in entry.terms}
     for hit in seg.terms:
         # How the term got there, as remembered; a hit the entry does not know is checked by verification.
         status = statuses.get((hit.zh, hit.en))
         hit.status = status if status in ("enforced", "verified", "repaired") else "verified"
-    return True
+
+
+def _take_human(seg: Segment, entry: MemoryEntry) -> None:
+    """A person's English for this exact source, from the project's memory or a reference memory."""
+    seg.en, seg.score = entry.en, None
+    if entry.memory == "project":
+        seg.engine = entry.how or "human"
+        seg.origin = Provenance(origin="human", status=entry.status, how=entry.how or None, by=entry.who or None,
+                                at=entry.changed or None)
+    else:
+        seg.engine = "memory"
+        seg.origin = Provenance(origin="memory", status=entry.status, memory=entry.memory, how=entry.how or None,
+                                by=entry.who or None, at=entry.changed or None)
+    seg.flags = [f for f in seg.flags if is_structural_flag(f)]

@@ -16,6 +16,8 @@ from .glossary import COLUMNS, LOCAL_FILE_NAME, Term, glossary_files, is_nationa
 from .lint import errors_in, lint_paths, read_rows
 
 HEADER = "\t".join(COLUMNS)
+# The note of a row a machine drafted (``glossary suggest --out``): never imported until a person replaces it.
+DRAFT_NOTE = "draft: review"
 
 
 def format_row(term: Term) -> str:

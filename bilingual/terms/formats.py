@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import GlossaryError
-from .edit import HEADER, format_row
+from .edit import DRAFT_NOTE, HEADER, format_row
 from .glossary import TYPES, Term, read_glossary_file
 
 SOURCE_LANG, TARGET_LANG = "zh", "en"
@@ -100,11 +100,17 @@ def import_terms(path: Path, fmt: str | None = None, default_type: str = "term")
         raise GlossaryError("no such file", path) from None
     except OSError as e:
         raise GlossaryError(f"cannot read: {e.strerror or e}", path) from None
-    return FORMATS[fmt].read(data, path, default_type)
+    terms = FORMATS[fmt].read(data, path, default_type)
+    drafts = [t for t in terms if t.note.strip().casefold().startswith(DRAFT_NOTE)]
+    if drafts:
+        where = f"line {drafts[0].line}: " if drafts[0].line else ""
+        raise GlossaryError(f"{where}{drafts[0].zh} is a draft ({len(drafts)} such rows): review each row, then "
+                            f"replace the note {DRAFT_NOTE!r} by the rendering's source", path)
+    return terms
 
 
 def _import_tsv(data: bytes, path: Path, default_type: str) -> list[Term]:
-    return [Term(t.zh, t.en, t.type, t.status, t.variants, t.note) for t in read_glossary_file(path)]
+    return [Term(t.zh, t.en, t.type, t.status, t.variants, t.note, line=t.line) for t in read_glossary_file(path)]
 
 
 def _import_csv(data: bytes, path: Path, default_type: str) -> list[Term]:

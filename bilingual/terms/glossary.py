@@ -20,11 +20,12 @@ with the higher priority (local files over ``national.tsv``).
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -65,9 +66,11 @@ class Term:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@dataclass(frozen=True)
-class TermMatch:
-    """A glossary term found in a text: ``text[start:end]`` is the term's Chinese (normalised)."""
+class TermMatch(NamedTuple):
+    """A glossary term found in a text: ``text[start:end]`` is the term's Chinese (normalised).
+
+    A named tuple: matching makes thousands of them a second.
+    """
 
     start: int
     end: int
@@ -82,11 +85,14 @@ def default_glossary_dir() -> Path:
 def render_term(term: Term, place: str | None) -> str:
     """The term's English with its ``{place}`` slot filled.
 
-    With no place known the slot is dropped with the words that only served it:
-    "Mayor of {place}" -> "Mayor", "Secretary of the CPC {place} Municipal
-    Committee" -> "Secretary of the CPC Municipal Committee".
+    With no place known, the row's first variant without a slot is its placeless form
+    (县长 "Head of {place} County" -> "County Magistrate"); a row without one drops the
+    slot with the words that only served it: "Mayor of {place}" -> "Mayor", "Secretary
+    of the CPC {place} Municipal Committee" -> "Secretary of the CPC Municipal Committee".
     """
-    return fill_place(term.en, place)
+    if place or PLACE_SLOT not in term.en:
+        return fill_place(term.en, place)
+    return next((v for v in term.variants if PLACE_SLOT not in v), None) or fill_place(term.en, None)
 
 
 def fill_place(english: str, place: str | None) -> str:
@@ -95,9 +101,30 @@ def fill_place(english: str, place: str | None) -> str:
         return english
     if place:
         return english.replace(PLACE_SLOT, place)
-    text = re.sub(r"\s*\b(?:of|in|for)\s+\{place\}(?=\s*(?:$|[,;.)]))", "", english)  # "Mayor of {place}"
+    # "Mayor of {place}", "Governor of {place} Province": the slot, its "of" and its level word go.
+    text = re.sub(r"\s*\b(?:of|in|for)\s+\{place\}(?:\s+(?:Province|City|County|District|Town|Township|Village))?"
+                  r"(?=\s*(?:$|[,;.)]))", "", english)
     text = text.replace(PLACE_SLOT, "")
     return re.sub(r"\s{2,}", " ", text).strip()
+
+
+# English words a place's English ends with ("Zhuzhou City", "Hunan Province"), dropped for its bare name.
+_LEVEL_WORDS = re.compile(
+    r"\s+(?:Special Administrative Region|Autonomous (?:Region|Prefecture|County|Banner)|New Area|Subdistrict|"
+    r"Community|Prefecture|Province|City|League|County|Banner|District|Town|Township|Village|Municipality)$")
+# One-character suffixes of place names that may also start the next term: 株洲市|委 is 株洲 + 市委.
+PLACE_SUFFIX_CHARS = "市省县区州"
+# Level of a place by its suffix, for ``Glossary.place_levels`` (the full table is in ``terms.places``).
+_SUFFIX_LEVELS = (("自治区", "province"), ("特别行政区", "province"), ("自治州", "city"), ("自治县", "county"),
+                  ("省", "province"), ("市", "city"), ("州", "city"), ("盟", "city"), ("地区", "city"),
+                  ("县", "county"), ("旗", "county"), ("区", "district"), ("镇", "township"), ("乡", "township"),
+                  ("村", "village"))
+
+
+def bare_english(en: str) -> str:
+    """A place's English without its article and level word: "the Hunan Province" -> "Hunan"."""
+    en = re.sub(r"^the\s+", "", en.strip())
+    return _LEVEL_WORDS.sub("", en).strip()
 
 
 # ---------------------------------------------------------------------------
@@ -253,6 +280,10 @@ class Glossary:
                 self._by_key[key] = term
         self._automaton = None
         self._persons: list[Term] | None = None
+        self._place_levels: dict[str, set[str]] | None = None
+        # Places that may give their last character to the term after them (株洲市 in 株洲市委).
+        self._suffixed_places = {t.zh for t in self._by_key.values()
+                                 if t.type == "place" and len(t.zh) >= 3 and t.zh[-1] in PLACE_SUFFIX_CHARS}
 
     def __iter__(self):
         return iter(self.terms)
@@ -287,11 +318,67 @@ class Glossary:
         if not text or not len(automaton):
             return []
         key = normalise_key(text)
-        found = []
-        for end_index, (length, term) in automaton.iter(key):
-            start = end_index + 1 - length
-            found.append((start, end_index + 1, term))
-        return resolve_overlaps(found, WordBoundaries(key).crosses)
+        found = [(end_index + 1 - length, end_index + 1, term) for end_index, (length, term) in automaton.iter(key)]
+        boundaries = WordBoundaries(key)
+        if self._suffixed_places and any(ch in key for ch in PLACE_SUFFIX_CHARS) and \
+                any(t.zh in self._suffixed_places for _, _, t in found):
+            found = self._bare_places(key, found, boundaries)
+        return resolve_overlaps(found, boundaries)
+
+    def _bare_places(self, key: str, found: list, boundaries: "WordBoundaries") -> list:
+        """Candidates with a place that swallows the first character of what follows cut to its bare form.
+
+        株洲市委书记 is 株洲 + 市委书记, 长沙市场 is 长沙 + 市场: a place of three or more characters
+        ending in 市省县区州 whose last character starts a glossary term that reaches further (and is
+        not itself beaten by a longer term over its end), or a word of jieba's segmentation, is
+        replaced by its bare name (the glossary's row for it, or its English without the level word).
+        """
+        ends = {}
+        for i, (start, end, term) in enumerate(found):
+            if term.type == "place" and end - start >= 3 and key[end - 1] in PLACE_SUFFIX_CHARS:
+                ends.setdefault(end, []).append(i)
+        if not ends:
+            return found
+        starts: dict[int, list[tuple[int, int, Term]]] = {}
+        for cand in found:
+            starts.setdefault(cand[0], []).append(cand)
+        out = list(found)
+        for end, indexes in ends.items():
+            followers = [c for c in starts.get(end - 1, ()) if c[1] > end]
+            takes_suffix = any(not any(s2 > f[0] and s2 < f[1] < e2 and e2 - s2 > f[1] - f[0]
+                                       for s2 in range(f[0] + 1, f[1]) for (_, e2, _t) in starts.get(s2, ()))
+                               for f in followers)
+            if not takes_suffix:
+                takes_suffix = boundaries.word_runs_on(end - 1, end)
+            if not takes_suffix:
+                continue
+            for i in indexes:
+                start, _, term = found[i]
+                out[i] = (start, end - 1, self._bare_place(term))
+            # What follows the bare place starts a word there, whatever jieba read (株洲市|长石 is 株洲|市长).
+            boundaries.word_starts.add(end - 1)
+        return out
+
+    def _bare_place(self, term: Term) -> Term:
+        bare = self._by_key.get(normalise_key(term.zh[:-1]))
+        if bare is not None and bare.type == "place":
+            return bare
+        return Term(zh=term.zh[:-1], en=bare_english(term.en), type="place", variants=(), note=term.note,
+                    file=term.file, line=term.line, priority=term.priority)
+
+    def place_levels(self) -> dict[str, set[str]]:
+        """Bare English of each place (casefolded) -> the levels its suffixed Chinese forms name."""
+        if self._place_levels is None:
+            levels: dict[str, set[str]] = {}
+            for key, term in self._by_key.items():
+                if term.type != "place":
+                    continue
+                level = next((lv for suffix, lv in _SUFFIX_LEVELS if key.endswith(suffix) and len(key) > len(suffix)),
+                             None)
+                if level is not None:
+                    levels.setdefault(bare_english(term.en).casefold(), set()).add(level)
+            self._place_levels = levels
+        return self._place_levels
 
     def persons(self) -> list[Term]:
         """The preferred person terms (computed once: name finding asks for them per sentence)."""
@@ -306,16 +393,20 @@ CHECKED_LENGTH = 2
 
 
 class WordBoundaries:
-    """Whether a span of ``text`` cuts through a word of jieba's segmentation of the whole text.
+    """Whether a span of ``text`` cuts through a word of jieba's segmentation around it.
 
-    The text is segmented at most once, and only when a span's edge could form a
-    word with its neighbour (most spans are decided by two dictionary lookups).
+    Most spans are decided by a few dictionary lookups (no word of the dictionary straddles
+    their edges). The others are decided by jieba's segmentation of a window of the text
+    around the span (``WINDOW`` characters on each side), not of the whole sentence: the
+    boundaries near a span depend on its neighbours, and a sentence with many terms costs
+    a few short segmentations instead of one long one each time it is asked.
     """
+
+    WINDOW = 4
 
     def __init__(self, text: str):
         self.text = text
-        self._starts: list[int] | None = None  # word start offsets, then len(text)
-        self._boundary_set: set[int] | None = None
+        self.word_starts: set[int] = set()  # offsets known to start a word (a bare place's end)
 
     def crosses(self, start: int, end: int) -> bool:
         """True if a word starts before ``start`` and ends inside the span, or starts inside it and ends after.
@@ -323,48 +414,95 @@ class WordBoundaries:
         A term inside one longer word (书记 in 县委书记) does not cross; a term
         made of the end of one word and the start of the next (市长 in 城市|长远) does.
         """
-        freq = words.frequencies()
-        text = self.text
-        before = text[start - 1:start + 1] if start > 0 else ""
-        after = text[end - 1:end + 1] if end < len(text) else ""
-        if not (freq.get(before) or freq.get(after)):
+        if start in self.word_starts:
             return False
-        if self._starts is None:
-            self._starts, pos = [], 0
-            for token in words.cut(text):
-                self._starts.append(pos)
-                pos += len(token)
-            self._starts.append(pos)
+        if not (self._straddled(start) or self._straddled(end)):
+            return False
+        lo, hi, bounds = self._window(start, end)
         # The span crosses a word unless both its edges fall on word starts, or it lies inside one word.
-        i = bisect.bisect_right(self._starts, start) - 1  # the word holding ``start``
-        word_start, word_end = self._starts[i], self._starts[i + 1]
-        if word_start <= start and end <= word_end:
+        before = max(b for b in bounds if b <= start)
+        after = min(b for b in bounds if b >= end)
+        if before <= start and end <= after and not any(start < b < end for b in bounds):
             return False
-        return start not in self._boundaries() or end not in self._boundaries()
+        return start not in bounds or end not in bounds
 
-    def _boundaries(self) -> set[int]:
-        if self._boundary_set is None:
-            self._boundary_set = set(self._starts or ())
-        return self._boundary_set
+    def crosses_left(self, start: int) -> bool:
+        """True if a word of jieba's segmentation starts before ``start`` and ends after it (如何|维护 at 何)."""
+        if not self._straddled(start):
+            return False
+        _, _, bounds = self._window(start, start + 1)
+        return start not in bounds
+
+    def word_runs_on(self, pos: int, end: int) -> bool:
+        """True if the word of jieba's segmentation that starts at ``pos`` ends after ``end`` (市|场 in 长沙市场)."""
+        if self.text[pos:end + 1] not in words.frequencies():
+            return False
+        _, _, bounds = self._window(pos, end + 1)
+        return pos in bounds and end not in bounds
+
+    def _straddled(self, pos: int) -> bool:
+        """Whether some word of the dictionary runs across offset ``pos`` (from before it to after it)."""
+        text = self.text
+        n = len(text)
+        if pos <= 0 or pos >= n:
+            return False
+        freq = words.frequencies()
+        for i in range(pos - 1, max(-1, pos - words.LONGEST_WORD), -1):
+            # A word from i across pos starts with text[i:pos + 1]; the dictionary holds every prefix of its words.
+            j = pos + 1
+            fragment = text[i:j]
+            while fragment in freq:
+                if freq[fragment]:
+                    return True
+                j += 1
+                if j > n or j - i > words.LONGEST_WORD:
+                    break
+                fragment = text[i:j]
+        return False
+
+    def _window(self, start: int, end: int) -> tuple[int, int, set[int]]:
+        """Word start offsets (absolute) in jieba's segmentation of the text around ``start..end``."""
+        lo, hi = max(0, start - self.WINDOW), min(len(self.text), end + self.WINDOW)
+        return lo, hi, {lo + b for b in words.word_starts(self.text[lo:hi])}
 
 
-def resolve_overlaps(found: list[tuple[int, int, Term]], crosses=None) -> list[TermMatch]:
+def resolve_overlaps(found: list[tuple[int, int, Term]], boundaries: "WordBoundaries | None" = None
+                     ) -> list[TermMatch]:
     """Keep the longest, then higher-priority, then leftmost candidates that do not overlap a kept one.
 
-    ``crosses(start, end)``: whether a short candidate cuts through a word (then it is dropped).
+    ``boundaries``: the text's word boundaries. A short candidate (two characters) that cuts
+    through a word is dropped; for a person, only a word running into the name from the left
+    counts (如何|维护 holds no 何维; 李强|调研 still holds 李强).
     """
-    found.sort(key=lambda m: (-(m[1] - m[0]), -m[2].priority, m[0]))
+    if len(found) > 1:
+        found.sort(key=_rank)
     taken = bytearray(max((m[1] for m in found), default=0))
     kept = []
     for start, end, term in found:
-        if any(taken[start:end]):
+        if end - start == 1:
+            if taken[start]:
+                continue
+        elif any(taken[start:end]):
             continue
-        if crosses is not None and end - start <= CHECKED_LENGTH and term.type != "person" and crosses(start, end):
-            continue
+        if boundaries is not None and end - start <= CHECKED_LENGTH:
+            if term.type == "person":
+                if boundaries.crosses_left(start):
+                    continue
+            elif boundaries.crosses(start, end):
+                continue
         taken[start:end] = b"\x01" * (end - start)
         kept.append(TermMatch(start, end, term))
-    kept.sort(key=lambda m: m.start)
+    if len(kept) > 1:
+        kept.sort(key=_start)
     return kept
+
+
+def _rank(candidate: tuple[int, int, Term]) -> tuple[int, int, int]:
+    start, end, term = candidate
+    return start - end, -term.priority, start
+
+
+_start = itemgetter(0)
 
 
 def content_version(text: str) -> str:

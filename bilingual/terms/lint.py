@@ -15,12 +15,20 @@ Warnings (reported, exit status 0):
 - spaces around a field;
 - a term contained in a longer term whose English does not hold the shorter
   term's words (书记 "Secretary" inside 党委书记 "Party chief": one of them is
-  probably inconsistent).
+  probably inconsistent);
+- one title or body at several levels rendered in forms that are not parallel:
+  市委书记 "Secretary of the CPC {place} Municipal Committee" and 县委书记 "Secretary of
+  the CPC County Committee" (no slot), or 常务副市长 "Executive Vice Mayor of {place}" and
+  常务副县长 "Executive Deputy County Magistrate". Rows are compared when their Chinese
+  differs only in the level (省/市/县/区, 镇/乡, or 村/社区) and their English once the level words,
+  the slot's place and the words for the head (Mayor, Governor, Head, Magistrate; Vice,
+  Deputy) are set aside; the form most rows share is the parallel one.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +43,7 @@ from .glossary import (
     parse_row,
     table_lines,
 )
+from .places import LEVEL_MARKS
 
 _SLOT = re.compile(r"\{[^{}]*\}")
 _STOPWORDS = {"a", "an", "the", "of", "and", "to", "in", "on", "for", "s"}
@@ -132,7 +141,9 @@ def lint_texts(files: list[tuple[str, str, int]]) -> list[LintMessage]:
         if t.status == "forbidden" and t.en.casefold() in preferred_forms.get(t.zh, set()):
             messages.append(LintMessage(t.file, t.line, "error",
                                         f"{t.zh}: {t.en!r} is both forbidden and a preferred rendering"))
-    messages.extend(_containment_warnings([t for t in all_terms if t.status == "preferred"]))
+    preferred = [t for t in all_terms if t.status == "preferred"]
+    messages.extend(_containment_warnings(preferred))
+    messages.extend(_parallel_warnings(preferred))
     messages.sort(key=lambda m: (m.file, m.line or 0))
     return messages
 
@@ -162,6 +173,63 @@ def _containment_warnings(terms: list[Term]) -> list[LintMessage]:
                     out.append(LintMessage(long.file, long.line, "warning",
                                            f"{long.zh} {long.en!r} contains {short.zh} ({short.file}:{short.line}) "
                                            f"but not its rendering {short.en!r}"))
+    return out
+
+
+# Levels compared with one another: the Party and government levels named in English by their level
+# word (Provincial, Municipal, County, District); towns and townships; villages and communities.
+_LEVEL_CLASSES = {"province": "upper", "city": "upper", "county": "upper", "district": "upper",
+                  "township": "township", "village": "village"}
+_LEVEL_WORDS = re.compile(r"\b(?:autonomous (?:regional|region|prefecture|county)|provincial|province|municipal|city|"
+                          r"county|district|town|township|village|community|prefectural|prefecture|subdistrict|league|banner)\b")
+_HEAD_WORDS = re.compile(r"\b(?:mayor|governor|head|magistrate)\b")
+_MARKS = sorted(LEVEL_MARKS, key=lambda m: -len(m[0]))
+
+
+def _level_shape(zh: str) -> tuple[str, str] | None:
+    """(the Chinese with its level mark replaced, the level class) or None: 常务副县长 -> (常务副◇长, upper)."""
+    best = None
+    for mark, level in _MARKS:
+        pos = zh.find(mark)
+        if pos >= 0 and (best is None or pos < best[0]):
+            best = (pos, mark, level)
+    if best is None or best[2] not in _LEVEL_CLASSES:
+        return None
+    pos, mark, level = best
+    return zh[:pos] + "◇" + zh[pos + len(mark):], _LEVEL_CLASSES[level]
+
+
+def _english_shape(english: str) -> str:
+    text = english.casefold()
+    slot = "{place}" in text
+    text = _LEVEL_WORDS.sub(" ", text.replace("{place}", " "))
+    text = _HEAD_WORDS.sub("◆", re.sub(r"\b(?:vice|deputy)\b", "vice", text))
+    text = re.sub(r"\b(?:the|a|an)\b", " ", text)
+    return " ".join(text.split()) + (" {place}" if slot else "")
+
+
+def _parallel_warnings(terms: list[Term]) -> list[LintMessage]:
+    """Rows of one title or body at several levels whose English forms are not parallel (see the module)."""
+    groups: dict[tuple[str, str], list[Term]] = {}
+    for t in terms:
+        if t.type in ("title", "org"):
+            shape = _level_shape(t.zh)
+            if shape is not None:
+                groups.setdefault(shape, []).append(t)
+    out = []
+    for rows in groups.values():
+        if len({t.zh for t in rows}) < 2:
+            continue
+        shapes = Counter(_english_shape(t.en) for t in rows)
+        if len(shapes) < 2:
+            continue
+        common, count = shapes.most_common(1)[0]
+        model = next(t for t in rows if _english_shape(t.en) == common)
+        for t in rows:
+            if _english_shape(t.en) != common:
+                out.append(LintMessage(t.file, t.line, "warning",
+                                       f"{t.zh} {t.en!r} is not parallel to {model.zh} {model.en!r} "
+                                       f"({model.file}:{model.line}) and {count - 1} more"))
     return out
 
 

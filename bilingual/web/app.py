@@ -9,6 +9,7 @@ origin. File serving is ``files``; upload jobs are ``jobs``; glossary edits go t
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import secrets
 from contextlib import asynccontextmanager
@@ -17,18 +18,21 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ..config import Config, shipped_glossary_dir
-from ..errors import BilingualError
+from ..errors import BilingualError, ConflictError
+from ..pipeline import Pipeline, read_edition_json
 from ..read import READERS
 from ..terms.edit import add_terms, default_edit_file, replace_row
 from ..terms.glossary import STATUSES, TYPES, Term, glossary_files, load_glossary
 from ..write import WRITERS, content_type, output_path
 from .files import content_disposition, list_editions, read_summary, safe_output_file, safe_stem
 from .jobs import UploadQueue
+from .review import Review, counts, glossary_is_newer, review_view, segment_view
 
 HERE = Path(__file__).resolve().parent
 # The web page's own cap on an upload; a reader's own limit applies when it is lower.
@@ -38,6 +42,7 @@ UPLOAD_SUFFIXES = tuple(UPLOAD_LIMITS)
 # "… .txt, .md, .text up to 2 MB; .docx up to 5 MB; …" for the upload form.
 UPLOAD_HINT = "; ".join(f"{', '.join(r.suffixes)} up to {min(UPLOAD_CAP, r.max_bytes) / 1e6:g} MB" for r in READERS)
 CSRF_COOKIE = "bilingual_csrf"
+MAX_EDIT_BYTES = 64_000  # one sentence's English, with room to spare
 # The app's own pages: scripts and styles from this server only.
 APP_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -53,17 +58,20 @@ def create_app(config: Config) -> FastAPI:
     out_dir = Path(config.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     glossary_paths = config.glossary_paths
-    uploads = UploadQueue(config)
+    review = Review(config)
+    uploads = UploadQueue(config, review)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
         uploads.shutdown()
+        review.shutdown()
 
     app = FastAPI(title="bilingual", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape is on for .html
     app.state.out_dir = out_dir
     app.state.uploads = uploads
+    app.state.review = review
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.middleware("http")
@@ -91,7 +99,9 @@ def create_app(config: Config) -> FastAPI:
         return token
 
     def check_post(request: Request, token: str) -> None:
-        """Refuse a POST without this session's token or from another origin (403)."""
+        """Refuse a POST without this session's token (form field or X-CSRF-Token header) or from another
+        origin (403)."""
+        token = token or request.headers.get("x-csrf-token", "")
         cookie = request.cookies.get(CSRF_COOKIE, "")
         if not cookie or not token or not hmac.compare_digest(cookie, token):
             raise HTTPException(403, "missing or wrong form token; reload the page")
@@ -123,6 +133,63 @@ def create_app(config: Config) -> FastAPI:
         has_preview = "html" in summary.formats
         return render(request, "edition.html", edition=summary, has_preview=has_preview)
 
+    def load_edition(stem: str):
+        path = safe_output_file(out_dir, f"{stem}/{stem}.json") if safe_stem(stem) == stem else None
+        if path is None:
+            raise HTTPException(404, "no such edition")
+        try:
+            return read_edition_json(path)
+        except BilingualError:
+            raise HTTPException(404, "this edition cannot be read") from None
+
+    @app.get("/edition/{stem}/review", response_class=HTMLResponse)
+    def review_page(request: Request, stem: str):
+        edition = load_edition(stem)
+        current = current_glossary_version()
+        return render(request, "review.html", stem=stem, view=review_view(edition), summary=read_summary(out_dir, stem),
+                      outdated=glossary_is_newer(edition, current), regeneration=review.status(stem).to_dict())
+
+    def current_glossary_version() -> str | None:
+        try:
+            return load_glossary(glossary_paths).version
+        except BilingualError:
+            return None
+
+    @app.post("/api/edition/{stem}/segments/{segment_id}")
+    async def save_segment(request: Request, stem: str, segment_id: str):
+        check_post(request, "")
+        if int(request.headers.get("content-length") or 0) > MAX_EDIT_BYTES:
+            raise HTTPException(413, "the English is too long")
+        try:
+            body = json.loads(await request.body())
+            en, base = str(body["en"]), body.get("base")
+            status, by = str(body.get("status") or "translated"), (str(body.get("by") or "")[:80] or None)
+        except (ValueError, KeyError, TypeError):
+            raise HTTPException(400, "expected JSON {en, base, status}") from None
+        load_edition(stem)
+        try:
+            edition, seg, regen = await run_in_threadpool(review.save, stem, segment_id, en,
+                                                          None if base is None else str(base), status, by)
+        except ConflictError as e:
+            return JSONResponse({"error": e.message}, status_code=409)
+        except BilingualError as e:
+            return JSONResponse({"error": e.message}, status_code=400)
+        part = next((p for a in edition.articles for p, s in a.heads() if s is seg), "body")
+        return {"segment": segment_view(seg, part, edition.names), **counts(edition),
+                "regeneration": regen.to_dict()}
+
+    @app.get("/api/edition/{stem}/status")
+    def edition_status(stem: str):
+        load_edition(stem)
+        return review.status(stem).to_dict()
+
+    @app.post("/edition/{stem}/retranslate")
+    def retranslate(request: Request, stem: str, csrf: str = Form("")):
+        check_post(request, csrf)
+        load_edition(stem)
+        job = uploads.retranslate(stem)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
     @app.get("/edition/{stem}/preview")
     def preview(stem: str):
         path = safe_output_file(out_dir, output_path(Path(), stem, "html").as_posix())
@@ -137,6 +204,10 @@ def create_app(config: Config) -> FastAPI:
     def download(stem: str, fmt: str):
         if fmt not in WRITERS:
             raise HTTPException(404, "no such format")
+        if WRITERS[fmt].proof:  # made on demand from the edition as it stands now
+            edition = load_edition(stem)
+            with review.lock(stem):
+                Pipeline(config).write(edition, formats=(fmt,), only=True)
         path = safe_output_file(out_dir, output_path(Path(), stem, fmt).as_posix())
         if path is None:
             raise HTTPException(404, "not found")
@@ -190,7 +261,8 @@ def create_app(config: Config) -> FastAPI:
         if job is None:
             raise HTTPException(404, "no such upload")
         body = asdict(job)
-        body["edition_url"] = f"/edition/{quote(job.stem)}" if job.state == "done" else None
+        page = "review" if job.kind == "retranslate" else ""
+        body["edition_url"] = f"/edition/{quote(job.stem)}/{page}".rstrip("/") if job.state == "done" else None
         return body
 
     @app.get("/glossary", response_class=HTMLResponse)

@@ -15,6 +15,7 @@ from ..config import Config
 from ..errors import BilingualError
 from ..pipeline import Pipeline
 from .files import safe_stem
+from .review import Review
 
 UPLOADS_DIR = ".uploads"  # under the output folder; hidden, never listed or served
 
@@ -30,13 +31,16 @@ class Job:
     progress: float = 0.0
     message: str = ""
     started: float = field(default_factory=time.time)
+    kind: str = "upload"  # upload | retranslate
 
 
 class UploadQueue:
-    """Translates uploaded pages one at a time in a background thread (one pipeline, loaded on first use)."""
+    """Translates uploaded pages (and retranslates editions) one at a time in a background thread, with one
+    pipeline loaded on first use; glossary edits reach the next job at once."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, review: Review | None = None):
         self.config = config
+        self.review = review
         self.out_dir = Path(config.out_dir)
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
@@ -62,13 +66,46 @@ class UploadQueue:
             candidate, n = f"{stem}-{n}", n + 1
         return candidate
 
+    def retranslate(self, stem: str) -> Job:
+        """Translate an edition's machine sentences again with the current glossary; a person's English stays."""
+        with self.lock:
+            job = Job(id=uuid.uuid4().hex, filename=stem, stem=stem, kind="retranslate")
+            self.jobs[job.id] = job
+        self.executor.submit(self._retranslate, job)
+        return job
+
+    def _ready(self, job: Job) -> Pipeline:
+        job.state, job.progress, job.message = "translating", 0.1, "loading the engine"
+        if self.pipeline is None:
+            self.pipeline = Pipeline(self.config).load()
+        self.pipeline.refresh_glossary()  # a glossary edited on the web page applies to this job
+        job.progress, job.message = 0.3, "translating"
+        return self.pipeline
+
+    def _retranslate(self, job: Job) -> None:
+        try:
+            pipeline = self._ready(job)
+            lock = self.review.lock(job.stem) if self.review is not None else threading.Lock()
+            with lock:
+                edition = pipeline.previous_edition(job.stem)
+                if edition is None:
+                    raise BilingualError("the edition has no readable JSON")
+                edition = pipeline.retranslate(edition)
+                pipeline.write(edition)
+        except BilingualError as e:
+            job.state, job.message = "failed", e.message
+            return
+        except Exception:
+            log.exception("retranslating %s failed", job.stem)
+            job.state, job.message = "failed", "internal error"
+            return
+        human = sum(1 for s in edition.segments() if s.is_human)
+        job.state, job.progress = "done", 1.0
+        job.message = f"machine sentences translated again; {human} sentences of a person's English kept"
+
     def _run(self, job: Job, source: Path) -> None:
         try:
-            job.state, job.progress, job.message = "translating", 0.1, "loading the engine"
-            if self.pipeline is None:
-                self.pipeline = Pipeline(self.config).load()
-            job.progress, job.message = 0.3, "translating"
-            result = self.pipeline.translate_page(source, force=True)
+            result = self._ready(job).translate_page(source, force=True)
         except BilingualError as e:
             job.state, job.message = "failed", _public_error(str(e), source, job.filename)
             return

@@ -35,6 +35,8 @@ class Writer:
     write: Callable[[Edition, Path, WriteOptions], Path]
     description: str
     filename: str | None = None  # a fixed name in the page's folder instead of "<stem><suffix>"
+    default: bool = True  # written when no --format is given
+    proof: bool = False  # laid out as a proof: flagged sentences highlighted, a list of what to check
 
 
 WRITERS: dict[str, Writer] = {w.name: w for w in (
@@ -47,12 +49,15 @@ WRITERS: dict[str, Writer] = {w.name: w for w in (
     Writer("xliff", ".xlf", "application/xliff+xml", write_xliff, "XLIFF 1.2 for review"),
     Writer("report", ".report.json", "application/json", write_report, "quality report",
            filename="report.json"),
+    Writer("proof", ".proof.pdf", "application/pdf", write_pdf, "proof PDF: flags highlighted, terms and names "
+           "to check listed", default=False, proof=True),
 )}
-DEFAULT_FORMATS: tuple[str, ...] = tuple(WRITERS)
+DEFAULT_FORMATS: tuple[str, ...] = tuple(name for name, w in WRITERS.items() if w.default)
+PROOF_FORMATS: tuple[str, ...] = tuple(name for name, w in WRITERS.items() if w.proof)
 
 
 def parse_formats(value: str | None) -> tuple[str, ...]:
-    """``"pdf,docx"`` -> ("pdf", "docx"); None or empty -> every format; UsageError for an unknown one."""
+    """``"pdf,docx"`` -> ("pdf", "docx"); None -> the default formats; UsageError for an unknown one."""
     if value is None:
         return DEFAULT_FORMATS
     formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))

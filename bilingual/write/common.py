@@ -28,7 +28,8 @@ ORIGIN_NOTES = {spec.name: spec.note for spec in ENGINES.values()} | HUMAN_ORIGI
 
 def engine_note(edition: Edition) -> str:
     """One line saying what produced the English, e.g. 'Dictionary gloss \u2014 not a translation'."""
-    engines = sorted({s.engine for s in edition.segments() if s.engine})
+    # Bylines are set in English convention by a rule, not by an engine: nothing to tell the reader.
+    engines = sorted({s.engine for s in edition.segments() if s.engine and s.engine != "byline"})
     if not engines and edition.signature is not None and edition.signature.engine:
         engines = [edition.signature.engine]
     if not engines:

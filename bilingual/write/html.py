@@ -34,6 +34,7 @@ from .common import (
     signature_line,
 )
 from .measure import HEAD_TYPE, PAGE_MARGINS_MM, measures
+from .report import build_report
 from .typography import english_typography, keep_last_characters, keep_last_words
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -145,6 +146,30 @@ def edition_view(edition: Edition, options: WriteOptions, articles: range | None
         "engine_note": engine_note(edition),
         "signature": signature_line(edition),
         "generated": _date.today().isoformat(),
+        "proof": proof_view(edition) if options.highlight_flags else None,
+    }
+
+
+# What each quality flag means, for a proof's legend.
+FLAG_MEANINGS = {
+    "missed-term": "a glossary term or name is not rendered",
+    "number-mismatch": "numbers differ",
+    "untranslated": "Chinese left or no English",
+    "repetition": "the English loops",
+    "length-ratio": "far too short or long",
+    "low-score": "the engine was unsure",
+    "review-vs-glossary": "a person's English disagrees with the current glossary",
+}
+
+
+def proof_view(edition: Edition) -> dict:
+    """What a proof lists after the text: flagged sentences, missed terms, names to confirm."""
+    report = build_report(edition)
+    return {
+        "legend": "; ".join(f"{flag}: {meaning}" for flag, meaning in FLAG_MEANINGS.items()),
+        "flagged": [{"zh": f["zh"], "flags": ", ".join(f["flags"])} for f in report["flagged"]],
+        "missed": [{"zh": m["zh"], "en": m["en"], "count": len(m["segments"])} for m in report["terms_missed"]],
+        "names": [{"zh": n.get("zh", ""), "en": n.get("en", "")} for n in report["names"]],
     }
 
 

@@ -2,7 +2,8 @@
 
 The report is what an editor opens first: how many segments carry each
 quality flag, which segments they are, which glossary terms were missed,
-which person names were found (for a translator to confirm), and the
+which person names were found and which places were romanised by rule (for a
+translator to confirm), and the
 signature that makes the run reproducible.
 """
 
@@ -43,6 +44,7 @@ def build_report(edition: Edition) -> dict:
         "terms": dict(sorted(term_statuses.items())),
         "terms_missed": list(missed.values()),
         "names": edition.names,
+        "places": edition.places,
         "warnings": [w.to_dict() for w in edition.warnings],
         "flagged": flagged,
     }
@@ -53,7 +55,7 @@ def write_report(edition: Edition, path: Path, options: WriteOptions | None = No
 
     Keys: ``signature``, ``segments``, ``flags`` (count per flag, every known
     flag present), ``segments_flagged``, ``terms`` (count per status),
-    ``terms_missed`` (term, English, segments), ``names``, ``warnings``,
+    ``terms_missed`` (term, English, segments), ``names``, ``places`` (romanised by rule), ``warnings``,
     ``flagged`` (each flagged segment with its Chinese and English).
     """
     return write_json_atomic(path, build_report(edition))
@@ -79,4 +81,8 @@ def summarize_report(edition: Edition, max_lines: int = 5) -> str:
         names = [n.get("zh", "") + (f" {n['en']}" if n.get("en") else "") for n in report["names"][:max_lines]]
         more = f" and {len(report['names']) - max_lines} more" if len(report["names"]) > max_lines else ""
         lines.append("  names to confirm: " + ", ".join(names) + more)
+    if report["places"]:
+        places = [f"{p.get('zh', '')} {p.get('en', '')}".strip() for p in report["places"][:max_lines]]
+        more = f" and {len(report['places']) - max_lines} more" if len(report["places"]) > max_lines else ""
+        lines.append("  places to confirm: " + ", ".join(places) + more)
     return "\n".join(lines)

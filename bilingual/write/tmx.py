@@ -33,11 +33,25 @@ def xml_text(text: str | None) -> str:
     return _NOT_XML.sub("", text or "")
 
 
-def creation_date() -> str:
-    """UTC timestamp in TMX/XLIFF form; SOURCE_DATE_EPOCH pins it for reproducible files."""
+def _now_seconds() -> int:
+    # SOURCE_DATE_EPOCH (reproducible-builds.org) pins the time for reproducible files.
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(seconds))
+    return int(epoch) if epoch and epoch.isdigit() else int(time.time())
+
+
+def creation_date() -> str:
+    """UTC timestamp in TMX form (20261203T065222Z)."""
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(_now_seconds()))
+
+
+def xsd_date() -> str:
+    """UTC timestamp as xsd:dateTime (2026-12-03T06:52:22Z), as XLIFF's ``date`` wants it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(_now_seconds()))
+
+
+def tmx_date(xsd: str | None) -> str | None:
+    """2026-12-03T06:52:22Z -> 20261203T065222Z (TMX's form); None for None."""
+    return xsd.replace("-", "").replace(":", "") if xsd else None
 
 
 def signature_props(edition: Edition) -> dict[str, str]:
@@ -47,8 +61,13 @@ def signature_props(edition: Edition) -> dict[str, str]:
     return props
 
 
-def build_tmx(edition: Edition):
-    """The edition as a TMX 1.4b lxml element tree."""
+def build_tmx(edition: Edition, include_machine: bool = False):
+    """The edition as a TMX 1.4b lxml element tree.
+
+    Only a person's English goes in by default (translated, approved, or an exact match of a person's
+    work), so nobody's memory fills with raw machine output by accident; ``include_machine`` adds the
+    machine drafts too, each marked ``x-origin engine``. The header says how many were left out.
+    """
     root = etree.Element("tmx", version="1.4")
     header = etree.SubElement(root, "header", {
         "creationtool": "bilingual",
@@ -60,45 +79,77 @@ def build_tmx(edition: Edition):
         "datatype": "plaintext",
         "creationdate": creation_date(),
     })
-    for key, value in signature_props(edition).items():
-        etree.SubElement(header, "prop", type=key).text = xml_text(value)
     body = etree.SubElement(root, "body")
+    left_out = 0
     for article in edition.articles:
         for part, seg in list(article.heads()) + [("body", s) for s in article.body_segments()]:
-            if not seg.zh:  # English an aligner found no Chinese for: no use as a memory entry
+            if not seg.zh or not seg.en:  # no pair: nothing a memory could use
                 continue
-            tu = etree.SubElement(body, "tu", tuid=seg.id)
+            if not seg.is_human and not include_machine:
+                left_out += 1
+                continue
+            origin = seg.origin
+            attrs = {"tuid": seg.id}
+            if seg.is_human and origin is not None:
+                if origin.by:
+                    attrs["creationid"] = attrs["changeid"] = origin.by
+                if origin.at:
+                    attrs["creationdate"] = attrs["changedate"] = tmx_date(origin.at)
+            tu = etree.SubElement(body, "tu", attrs)
             # TMX order inside a tu: note*, prop*, tuv+.
             etree.SubElement(tu, "prop", type="x-article").text = article.id
             etree.SubElement(tu, "prop", type="x-part").text = part
+            if origin is not None:
+                etree.SubElement(tu, "prop", type="x-origin").text = origin.origin
+                etree.SubElement(tu, "prop", type="x-status").text = origin.status
             if seg.engine:
                 etree.SubElement(tu, "prop", type="x-engine").text = seg.engine
             for flag in seg.flags:
                 etree.SubElement(tu, "prop", type="x-flag").text = xml_text(flag)
             zh = etree.SubElement(tu, "tuv", {XML_LANG: SOURCE_LANG})
             etree.SubElement(zh, "seg").text = xml_text(seg.zh)
-            if seg.en:
-                en = etree.SubElement(tu, "tuv", {XML_LANG: TARGET_LANG})
-                etree.SubElement(en, "seg").text = xml_text(seg.en)
+            en = etree.SubElement(tu, "tuv", {XML_LANG: TARGET_LANG})
+            etree.SubElement(en, "seg").text = xml_text(seg.en)
+    props = signature_props(edition)
+    props["x-machine-units-left-out"] = str(left_out)
+    for key, value in props.items():
+        etree.SubElement(header, "prop", type=key).text = xml_text(value)
     return etree.ElementTree(root)
 
 
 def write_tmx(edition: Edition, path: Path, options: WriteOptions | None = None) -> Path:
     """Write the edition's sentence pairs as TMX 1.4b to ``path``; returns ``path``."""
-    return write_xml(build_tmx(edition), path)
+    include_machine = bool(options and options.tmx_machine)
+    return write_xml(build_tmx(edition, include_machine), path)
 
 
 def write_memory_tmx(entries, path: Path) -> int:
-    """Write translation-memory entries (``bilingual.memory.MemoryEntry``) as TMX 1.4b; returns the count."""
+    """Write translation-memory entries (``bilingual.memory.MemoryEntry``) as TMX 1.4b; returns the count.
+
+    Each unit says whose English it is (``x-origin`` human or engine), who made it and when.
+    """
     tmx = etree.Element("tmx", version="1.4")
     etree.SubElement(tmx, "header", creationtool="bilingual", creationtoolversion=__version__,
                      segtype="sentence", adminlang="en", srclang=SOURCE_LANG, datatype="plaintext",
-                     **{"o-tmf": "bilingual-tm"})
+                     creationdate=creation_date(), **{"o-tmf": "bilingual-tm"})
     body = etree.SubElement(tmx, "body")
     count = 0
     for entry in entries:
-        tu = etree.SubElement(body, "tu")
-        for prop, value in (("x-engine", entry.engine), ("x-model", entry.model), ("x-glossary", entry.glossary)):
+        attrs = {}
+        if entry.who:
+            attrs["creationid"] = attrs["changeid"] = entry.who
+        for name, value in (("creationdate", entry.created), ("changedate", entry.changed)):
+            if value:
+                attrs[name] = tmx_date(value)
+        if entry.hits:
+            attrs["usagecount"] = str(entry.hits)
+        tu = etree.SubElement(body, "tu", attrs)
+        origin = "human" if entry.kind == "human" else "engine"
+        props = [("x-origin", origin), ("x-status", entry.status)]
+        props += [("x-how", entry.how)] if entry.how else []
+        props += [("x-engine", entry.engine), ("x-model", entry.model), ("x-glossary", entry.glossary)] \
+            if entry.kind != "human" else []
+        for prop, value in props:
             etree.SubElement(tu, "prop", type=prop).text = xml_text(value)
         for lang, text in ((SOURCE_LANG, entry.source), (TARGET_LANG, entry.en)):
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})

@@ -43,6 +43,9 @@ def pos_tokenizer():
     return jieba.posseg.dt
 
 
+LONGEST_WORD = 6  # words that matter for term boundaries are at most this long
+
+
 def frequencies() -> dict[str, int]:
     """Word -> frequency in jieba's dictionary (prefixes of words have 0)."""
     return dictionary().FREQ
@@ -63,6 +66,28 @@ def is_word(text: str) -> bool:
 def cut(text: str, hmm: bool = False) -> list[str]:
     """``text`` cut into words by the default dictionary."""
     return list(dictionary().cut(text, HMM=hmm))
+
+
+def word_starts(text: str) -> list[int]:
+    """Offsets where the words of ``cut(text)`` start (and ``len(text)``).
+
+    For Chinese-only text jieba's DAG and route are used directly (what ``cut`` does inside,
+    without its block splitting and generators): term boundaries ask for many short windows.
+    """
+    if not text or not all(is_han(ch) for ch in text):
+        starts, pos = [], 0
+        for token in cut(text):
+            starts.append(pos)
+            pos += len(token)
+        return starts + [pos]
+    tokenizer = dictionary()
+    route: dict = {}
+    tokenizer.calc(text, tokenizer.get_DAG(text), route)
+    starts, x = [], 0
+    while x < len(text):
+        starts.append(x)
+        x = route[x][1] + 1
+    return starts + [len(text)]
 
 
 def pos_cut(text: str):

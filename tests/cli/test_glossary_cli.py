@@ -109,3 +109,22 @@ def test_missing_page_is_a_one_line_error(tmp_path):
     result = run("coverage", str(tmp_path / "absent.txt"))
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0 and "absent.txt" in result.stderr
+
+
+def test_suggest_writes_a_draft_file_that_import_takes_only_after_review(tmp_path, folder):
+    page = tmp_path / "page.txt"
+    page.write_text("# 小蜜柚结出致富果\n\n江西日报讯（记者 曾晓岚）初夏时节，吉安市石溪县枫林镇下坪村的蜜柚基地里，工人们正忙着。\n",
+                    encoding="utf-8")
+    drafts = tmp_path / "drafts.tsv"
+    result = run("--glossary", str(folder), "suggest", str(page), "--out", str(drafts))
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in drafts.read_text(encoding="utf-8").splitlines()[1:]]
+    assert ["石溪县", "Shixi County", "place", "preferred", "", "draft: review"] in rows
+    local = folder / "local.tsv"
+    refused = run("--glossary", str(folder), "import", str(drafts), "--file", str(local))
+    assert refused.returncode == 1 and "draft" in refused.stderr and not local.exists()
+    drafts.write_text(drafts.read_text(encoding="utf-8").replace("draft: review", "checked on the county's site"),
+                      encoding="utf-8")
+    taken = run("--glossary", str(folder), "import", str(drafts), "--file", str(local))
+    assert taken.returncode == 0, taken.stderr
+    assert "石溪县\tShixi County\tplace" in local.read_text(encoding="utf-8")

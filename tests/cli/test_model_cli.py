@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from helpers import CONSOLE_SCRIPT, run_in_process
 
+from bilingual.memory import MemoryEntry, TranslationMemory, project_memory_path
+
 ENGINE_FIXTURES = Path(__file__).resolve().parents[1] / "engines" / "conftest.py"
 
 
@@ -62,20 +64,26 @@ def test_model_install_refusals_are_one_line_errors(wrong_language_package_file,
     assert missing.returncode == 1 and "no installed package named 'nothing-here'" in missing.stderr
 
 
-def test_tm_stats_export_clear(tmp_path):
-    from bilingual.memory import open_memory
-
-    with open_memory() as memory:  # the XDG data dir the subprocess also sees
-        memory.store("他说。", "He said.", "argos", "m 1", "g")
-        memory.commit()
+def test_tm_stats_export_import_clear(tmp_path):
+    with TranslationMemory(project_memory_path(tmp_path / "output")) as memory:
+        memory.store_machine([MemoryEntry("machine", "他说。", "He said.", "draft", engine="argos", model="m 1")])
+        memory.store_human("他来了。", "He came.", "xliff", who="ana")
     stats = run_cli("tm", "stats", cwd=tmp_path)
-    assert stats.returncode == 0 and "entries: 1" in stats.stdout and "argos m 1: 1" in stats.stdout
+    assert stats.returncode == 0, stats.stderr
+    assert "a person's English: 1 (1 translated)" in stats.stdout and "machine English: 1" in stats.stdout
+    assert "argos m 1: 1" in stats.stdout
     export = run_cli("tm", "export", "out.tmx", cwd=tmp_path)
-    assert export.returncode == 0 and "wrote 1 translation units" in export.stdout
-    assert "<seg>He said.</seg>" in (tmp_path / "out.tmx").read_text(encoding="utf-8")
-    cleared = run_cli("tm", "clear", cwd=tmp_path)
-    assert "removed 1 entries" in cleared.stdout
-    assert "entries: 0" in run_cli("tm", "stats", cwd=tmp_path).stdout
+    assert export.returncode == 0 and "wrote 1 translation units" in export.stdout  # a person's English only
+    assert "<seg>He came.</seg>" in (tmp_path / "out.tmx").read_text(encoding="utf-8")
+    assert "wrote 2" in run_cli("tm", "export", "all.tmx", "--include-machine", cwd=tmp_path).stdout
+    refused = run_cli("tm", "clear", cwd=tmp_path)
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    cleared = run_cli("tm", "clear", "--yes", cwd=tmp_path)
+    assert "removed 1 units" in cleared.stdout and "kept 1 units of a person's English" in cleared.stdout
+    assert "machine English: 0" in run_cli("tm", "stats", cwd=tmp_path).stdout
+    assert "removed 1 units" in run_cli("tm", "clear", "--yes", "--include-human", cwd=tmp_path).stdout
+    other = run_cli("tm", "--out", "elsewhere", "stats", cwd=tmp_path)  # another project: its own memory
+    assert "a person's English: 0" in other.stdout
 
 
 def test_translate_text_one_line_out_per_line_in(tiny_package_file, tmp_path):
@@ -94,11 +102,9 @@ def test_translate_text_one_line_out_per_line_in(tiny_package_file, tmp_path):
     (tmp_path / "in.txt").write_text(text, encoding="utf-8")
     second = run_cli("translate-text", "in.txt", "--engine", "argos", *data, cwd=tmp_path)
     assert second.stdout == first.stdout
-    from bilingual.memory import open_memory
-
-    with open_memory(tmp_path / "data") as memory:
+    with TranslationMemory(project_memory_path(tmp_path / "output")) as memory:
         stats = memory.stats()
-    assert stats.entries == 3 and stats.hits == 3  # three sentences stored once, each served once
+    assert stats.machine == 3 and stats.hits == 3  # three sentences stored once, each served once
 
 
 def test_translate_text_argos_without_model_is_a_clear_error(tmp_path):
@@ -123,6 +129,5 @@ def test_translate_text_with_gloss_applies_glossary_and_names(tmp_path):
     assert len(lines) == 5 and lines[1:3] == ["", ""] and lines[4] == ""
     assert "Liu Yuegao" in lines[0] and "Secretary" in lines[0]
     assert "250 million" in lines[3]
-    import os
-
-    assert not (Path(os.environ["XDG_DATA_HOME"]) / "bilingual" / "memory.sqlite3").exists()  # --no-cache
+    with TranslationMemory(project_memory_path(tmp_path / "output")) as memory:
+        assert memory.stats().machine == 0  # --no-cache

@@ -11,8 +11,10 @@ from lxml import etree
 from translate.storage.tmx import tmxfile
 
 from bilingual.config import Config
-from bilingual.model import Article, Edition, Paragraph, Segment
+from bilingual.memory import TranslationMemory, project_memory_path
+from bilingual.model import Article, Edition, Paragraph, Provenance, Segment
 from bilingual.pipeline import Pipeline
+from bilingual.read.xliff import read_reviewed_xliff as read_xliff
 from bilingual.signature import Signature
 
 DATA = Path(__file__).resolve().parent.parent / "stages" / "data"
@@ -24,11 +26,14 @@ def run_cli(*args: str, cwd: Path):
 
 
 def small_edition() -> Edition:
+    gloss = Provenance.machine("gloss", "cedict-1")
     segs = [Segment(id="a1-p1-s1", zh="市长朱健主持会议。", en="Mayor Zhu Jian chair meeting.", engine="gloss",
-                    flags=["term-missed"]),
-            Segment(id="a1-p1-s2", zh="会议研究了其他事项。", en="Meeting study other matter.", engine="gloss")]
+                    flags=["term-missed"], origin=gloss),
+            Segment(id="a1-p1-s2", zh="会议研究了其他事项。", en="Meeting study other matter.", engine="gloss",
+                    origin=gloss)]
     article = Article(id="a1", headline=Segment(id="a1-headline", zh="市政府召开常务会议",
-                                                en="City government hold executive meeting", engine="gloss"),
+                                                en="City government hold executive meeting", engine="gloss",
+                                                origin=gloss),
                       paragraphs=[Paragraph(id="a1-p1", segments=segs)])
     return Edition(source="seeds/page.txt", encoding="utf-8", articles=[article], paper="衡阳晚报",
                    date="2023-08-19", signature=Signature(engine="gloss", model="cedict-1", glossary="g42"))
@@ -46,13 +51,11 @@ def test_align_writes_tmx_and_a_bilingual_edition(tmp_path):
     flags = sorted(f for s in edition.segments() for f in s.flags)
     assert flags == ["align-1-0", "align-1-2", "align-1-2", "align-2-1"]
     units = tmxfile.parsefile(str(folder / "night-tour.zh.tmx")).units
-    assert len(units) == 10 and units[0].target.startswith("Build the")
-    assert sum(1 for u in units if not u.target) == 1  # the sentence the English left out
-    from bilingual.memory import open_memory
-
-    with open_memory() as memory:
-        entry = memory.lookup("朱健会见梅帅元一行", "align", "gale-church", "")
-    assert entry is not None and entry.en == "Zhu Jian meets Mei Shuaiyuan and his party"
+    assert len(units) == 9 and units[0].target.startswith("Build the")  # the sentence with no English: no unit
+    assert all(s.is_human and s.origin.how == "align" for s in edition.segments() if s.en)
+    with TranslationMemory(project_memory_path(tmp_path / "out")) as memory:
+        entry = memory.human("朱健会见梅帅元一行")
+    assert entry is not None and entry.en == "Zhu Jian meets Mei Shuaiyuan and his party" and entry.how == "align"
 
 
 def test_align_missing_english_is_one_line_error_and_writes_nothing(tmp_path):
@@ -96,15 +99,17 @@ def test_import_xliff_updates_english_regenerates_and_fills_the_memory(exported,
     edition = Edition.from_json(json.loads((folder / "page.json").read_text(encoding="utf-8")))
     seg = next(s for s in edition.segments() if s.id == "a1-p1-s1")
     assert (seg.en, seg.engine, seg.flags) == ("Mayor Zhu Jian chaired the meeting.", "xliff", [])
+    assert (seg.origin.origin, seg.origin.how, seg.status) == ("human", "xliff", "translated")
     other = next(s for s in edition.segments() if s.id == "a1-p1-s2")
     assert (other.en, other.engine) == ("Meeting study other matter.", "gloss")  # untouched, not retranslated
     assert "Mayor Zhu Jian chaired the meeting." in (folder / "page.zh-en.html").read_text(encoding="utf-8")
     assert (folder / "page.zh-en.docx").exists()
-    from bilingual.memory import open_memory
-
-    with open_memory() as memory:
-        entry = memory.lookup("市长朱健主持会议。", "gloss", "cedict-1", "g42")
-    assert entry is not None and entry.en == "Mayor Zhu Jian chaired the meeting."
+    # Every file already there is regenerated, the reviewer's XLIFF included (its unit is now "translated").
+    _, units = read_xliff(folder / "page.xlf")
+    assert {u.id: u.state for u in units}["a1-p1-s1"] == "translated"
+    with TranslationMemory(project_memory_path(tmp_path / "output")) as memory:
+        entry = memory.human("市长朱健主持会议。")
+    assert entry is not None and entry.en == "Mayor Zhu Jian chaired the meeting." and entry.how == "xliff"
 
 
 def test_import_xliff_reports_unknown_ids_and_changed_sources(exported, tmp_path):

@@ -14,7 +14,7 @@ from bilingual.engines import load_engine
 from bilingual.engines.argos import ArgosEngine, choose_placeholder_form, find_zh_en_package
 from bilingual.engines.packages import install_package, list_packages, packages_dir, remove_package, validate_package
 from bilingual.errors import ModelError
-from bilingual.memory import open_memory
+from bilingual.memory import Memories, TranslationMemory
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
 from bilingual.pipeline import Pipeline
 from bilingual.signature import Signature
@@ -101,9 +101,6 @@ def test_translate_batch_nbest_with_scores_in_input_order(engine):
 
 
 def test_seed_through_translate_and_quality_with_sockets_blocked(engine, tmp_path):
-    from bilingual.memory import open_memory
-    from bilingual.stages.quality import flag_quality
-
     sentences = seed_sentences()
     assert len(sentences) > 30
     segs = [Segment(id=f"s{i}", zh=s) for i, s in enumerate(sentences)]
@@ -114,7 +111,7 @@ def test_seed_through_translate_and_quality_with_sockets_blocked(engine, tmp_pat
     edition = Edition(source="seed.txt", encoding="utf-8", articles=[
         Article(id="a", headline=Segment(id="h", zh="刘越高赴新疆"), paragraphs=[Paragraph(id="p", segments=segs)])])
     before = engine.sentences_decoded
-    with open_memory(tmp_path) as memory:
+    with Memories(TranslationMemory(tmp_path / "memory.sqlite3")) as memory:
         translate_edition(edition, engine, memory=memory)
         flag_quality(edition)
         first = engine.sentences_decoded - before
@@ -221,11 +218,11 @@ def test_remove_package(installed_tiny_package):
 def test_seed_page_read_translated_flagged_and_reported(engine, tmp_path, seed_path):
     """The real reader and segmenter, then our stages and the report writer, with sockets blocked."""
     edition = Pipeline(Config()).read(seed_path)
-    with open_memory(tmp_path) as memory:
+    with Memories(TranslationMemory(tmp_path / "memory.sqlite3")) as memory:
         flag_quality(translate_edition(edition, engine, memory=memory))
     segments = list(edition.segments())
     assert len(edition.articles) == 4 and all(s.en is not None and s.engine == "argos" for s in segments)
-    assert edition.signature.engine == "argos" and edition.signature.version == "0.1-test"
+    assert {(s.origin.engine, s.origin.model) for s in segments if s.en} == {("argos", "translate-zh_en-0.1-test 0.1-test")}
     path = WRITERS["report"].write(edition, output_path(tmp_path / "out", edition.stem, "report"), WriteOptions())
     report = json.loads(path.read_text(encoding="utf-8"))
     assert report["segments"] == len(segments) and report["translated"] > 0

@@ -38,9 +38,13 @@ def test_no_trailing_comma_before_punctuation():
     assert hits(e, 0)[0] == ("副市长谢宏", "Xie Hong, Vice Mayor of Hengyang", "person")
 
 
-def test_title_inside_a_noun_phrase_stays_separate():
-    e = edition("国家开发银行湖南省分行党委书记宋征参加会议。")
-    assert [h[0] for h in hits(e, 0)] == ["国家开发银行湖南省分行", "党委书记", "宋征"]
+def test_a_body_and_its_title_compose_and_stay_apart_from_the_name_inside_a_sentence():
+    e = edition("国家开发银行湖南省分行党委书记宋征参加会议。",
+                "双方围绕合作，与国家开发银行湖南省分行党委书记宋征进行了交流。")
+    assert hits(e, 0) == [("国家开发银行湖南省分行党委书记宋征", "Song Zheng, Secretary of the Party Committee of "
+                           "Hunan Branch of China Development Bank,", "person")]
+    assert hits(e, 1) == [("国家开发银行湖南省分行党委书记", "Secretary of the Party Committee of Hunan Branch of "
+                           "China Development Bank", "title"), ("宋征", "Song Zheng", "person")]
 
 
 def test_unknown_name_after_title_is_romanised_and_found_again_elsewhere():
@@ -106,3 +110,11 @@ def test_a_longer_name_read_by_the_rules_beats_a_listed_prefix():
     e = edition("副市长谢宏越主持会议。", "市委书记刘越高率团。")
     assert hits(e, 0) == [("副市长谢宏越", "Xie Hongyue, Vice Mayor of Hengyang,", "name")]
     assert hits(e, 1)[0][0] == "市委书记刘越高"
+
+
+def test_places_romanised_by_rule_are_listed_for_confirmation():
+    e = edition("初夏时节，吉安市石溪县枫林镇下坪村的井冈蜜柚基地里。", "石溪县委书记黄立群介绍。")
+    assert {p["zh"]: (p["en"], p["count"]) for p in e.places} == {
+        "石溪县": ("Shixi County", 1), "枫林镇": ("Fenglin Town", 1), "下坪村": ("Xiaping Village", 1),
+        "石溪": ("Shixi", 1)}
+    assert hits(e, 1)[0] == ("石溪县委书记黄立群", "Huang Liqun, Secretary of the CPC Shixi County Committee,", "name")

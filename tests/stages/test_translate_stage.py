@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bilingual.engines.base import Hypothesis
+from bilingual.memory import Memories, MemoryEntry, TranslationMemory
 from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
 from bilingual.signature import Signature
 from bilingual.stages.translate import placeholder_pattern, protect, restore, translate_edition
@@ -14,6 +15,10 @@ from bilingual.stages.translate import placeholder_pattern, protect, restore, tr
 SECRETARY = ("市委书记", "Secretary of the Municipal Party Committee")
 LIU = ("刘越高", "Liu Yuegao")
 WORDS = {"率": "led", "团": "a delegation", "说": "said", "。": ".", "他": "he", "到": "to", "鄯善": "Shanshan"}
+
+
+def memories(folder) -> Memories:
+    return Memories(TranslationMemory(folder / "memory.sqlite3"))
 
 
 class ScriptedEngine:
@@ -126,7 +131,7 @@ def test_clean_run_enforces_both_terms():
     assert seg.en == "Secretary of the Municipal Party Committee Liu Yuegao led a delegation to Shanshan ."
     assert statuses(seg) == {"市委书记": "enforced", "刘越高": "enforced"}
     assert seg.flags == [] and seg.engine == "scripted" and seg.score == -0.4
-    assert ed.signature.engine == "scripted" and ed.signature.tool
+    assert seg.origin.origin == "engine" and seg.origin.engine == "scripted" and seg.status == "draft"
 
 
 @pytest.mark.parametrize("mode", ["dropped", "doubled", "translated"])
@@ -194,32 +199,32 @@ def test_all_segments_go_in_one_batch_sorted_by_length_and_duplicates_decode_onc
 
 
 def test_translation_memory_second_run_decodes_nothing(tmp_path):
-    from bilingual.memory import open_memory
-
     sentences = ("市委书记刘越高率团。", "他说。", "他到鄯善。")
-    with open_memory(tmp_path) as memory:
+    with memories(tmp_path) as memory:
         first_engine = ScriptedEngine("dropped")
         first = translate_edition(make_edition(*sentences), first_engine, memory=memory)
         second_engine = ScriptedEngine("dropped")
         second = translate_edition(make_edition(*sentences), second_engine, memory=memory)
-        assert memory.stats().entries == 3
+        assert memory.project.stats().machine == 3
     assert first_engine.calls and second_engine.calls == []
     assert [s.en for s in second.segments()] == [s.en for s in first.segments()]
     assert [statuses(s) for s in second.segments()] == [statuses(s) for s in first.segments()]
 
 
-def test_memory_key_includes_glossary_version(tmp_path):
-    from bilingual.memory import open_memory
-
+def test_memory_key_includes_glossary_version_and_place(tmp_path):
     class Glossary:
         def __init__(self, version):
             self.version = version
 
-    with open_memory(tmp_path) as memory:
+    with memories(tmp_path) as memory:
         translate_edition(make_edition("他说。"), ScriptedEngine(), glossary=Glossary("v1"), memory=memory)
         engine = ScriptedEngine()
         translate_edition(make_edition("他说。"), engine, glossary=Glossary("v2"), memory=memory)
-    assert len(engine.calls) == 1
+        assert len(engine.calls) == 1
+        turpan = make_edition("他说。")
+        turpan.place = "Turpan"  # a Turpan page must not get English made for a Hengyang one
+        translate_edition(turpan, engine, glossary=Glossary("v2"), memory=memory)
+        assert len(engine.calls) == 2
 
 
 def test_protect_then_restore_is_identity_on_terms():
@@ -267,9 +272,10 @@ def test_protect_restore_round_trip_property(parts, tail):
     assert not any(term_zh in protected for term_zh, _ in _TERMS if term_zh != "1998")
     restored, failed = restore(protected, ordered, engine)
     assert failed == []
-    if protected.lstrip().startswith(engine.placeholder(0)):  # a term at the start is capitalised
-        assert restored[:1] == restored[:1].upper()
-        restored = ordered[0].en[:1] + restored[1:]
+    if protected.lstrip(" (\"'“‘[").startswith(engine.placeholder(0)):  # a term at the start is capitalised
+        lead = len(restored) - len(restored.lstrip(" (\"'“‘["))
+        assert restored[lead:lead + 1] == restored[lead:lead + 1].upper()
+        restored = restored[:lead] + ordered[0].en[:1] + restored[lead + 1:]
     # Every term's English comes back once per occurrence, in source order.
     expected = [en for _, (_, en) in parts]
     assert [restored.count(en) for en in expected] == [expected.count(en) for en in expected]
@@ -280,16 +286,26 @@ def test_protect_restore_round_trip_property(parts, tail):
         at += len(en)
 
 
-def test_reviewed_english_stored_under_the_model_alone_is_served(tmp_path):
-    # `bilingual import-xliff` stores reviewed sentences keyed by the edition signature's model.
-    from bilingual.memory import open_memory
-
-    with open_memory(tmp_path) as memory:
-        memory.store("他说。", "He said so.", "scripted", "scripted", "")
-        memory.commit()
+def test_a_persons_english_is_served_whatever_the_engine_and_glossary(tmp_path):
+    with memories(tmp_path) as memory:
+        memory.store_human("他说。", "He said so.", "xliff", who="ana")
         engine = ScriptedEngine()
         ed = translate_edition(make_edition("他说。"), engine, memory=memory)
-    assert engine.calls == [] and next(ed.articles[0].body_segments()).en == "He said so."
+    seg = next(ed.articles[0].body_segments())
+    assert engine.calls == [] and seg.en == "He said so." and seg.is_human
+    assert (seg.origin.origin, seg.origin.how, seg.origin.by, seg.status) == ("human", "xliff", "ana", "translated")
+
+
+def test_a_segment_that_is_a_persons_work_is_never_decoded_or_changed():
+    ed = make_edition("市委书记刘越高说。", "他说。")
+    first = next(ed.articles[0].body_segments())
+    first.set_human("The secretary spoke.", "web", "approved")
+    engine = ScriptedEngine()
+    translate_edition(ed, engine)
+    assert first.en == "The secretary spoke." and first.status == "approved"
+    assert all("刘越高" not in text for call in engine.calls for text in call)
+    # the current glossary's terms are not in the person's English: flagged for the reviewer, not "missed-term"
+    assert "review-vs-glossary" in first.flags and "missed-term" not in first.flags
 
 
 def test_glossary_verification_accepts_a_listed_variant_after_the_retry():
@@ -314,13 +330,11 @@ def test_glossary_verification_accepts_a_listed_variant_after_the_retry():
 
 
 def test_remembered_english_is_verified_again(tmp_path):
-    # Reviewed English in the TM that lost a term is reported missed, not trusted blindly.
-    from bilingual.memory import open_memory
-
-    with open_memory(tmp_path) as memory:
-        memory.store("刘越高说。", "The secretary said.", "scripted", "scripted 1", "",
-                     terms=[{"zh": "刘越高", "en": "Liu Yuegao", "status": "enforced"}])
-        memory.commit()
+    # Machine English in the memory that lost a term is reported missed, not trusted blindly.
+    with memories(tmp_path) as memory:
+        memory.store_machine([MemoryEntry("machine", "刘越高说。", "The secretary said.", "draft", engine="scripted",
+                                          model="scripted 1", terms=[{"zh": "刘越高", "en": "Liu Yuegao",
+                                                                       "status": "enforced"}])])
         ed = translate_edition(make_edition("刘越高说。"), ScriptedEngine(), memory=memory)
     seg = next(ed.articles[0].body_segments())
     assert seg.en == "The secretary said." and statuses(seg) == {"刘越高": "missed"} and "missed-term" in seg.flags

@@ -40,13 +40,32 @@ def test_longest_match_wins():
 
 
 def test_overlap_resolved_by_length_then_priority():
-    national = Term("市领导", "municipal leaders", "term", priority=0)
-    local = Term("衡阳市", "Hengyang", "place", priority=1)
+    national = Term("开发银行", "development bank", "term", priority=0)
+    local = Term("国家开发", "national development", "term", priority=1)
     g = Glossary([national, local])
-    matches = g.match("衡阳市领导")
-    assert [m.term.en for m in matches] == ["Hengyang"]  # equal length: the local file wins
-    g2 = Glossary([Term("衡阳市", "Hengyang", "place", priority=0), Term("市领导", "leaders", "term", priority=1)])
-    assert [m.term.en for m in g2.match("衡阳市领导")] == ["leaders"]
+    assert [m.term.en for m in g.match("国家开发银行")] == ["national development"]  # equal length: local wins
+    g2 = Glossary([Term("国家开发", "national development", "term", priority=0),
+                   Term("开发银行", "development bank", "term", priority=1)])
+    assert [m.term.en for m in g2.match("国家开发银行")] == ["development bank"]
+
+
+def test_a_place_gives_its_suffix_to_the_term_that_follows():
+    # 衡阳市领导 is 衡阳 + 市领导, 株洲市委 is 株洲 + 市委, 长沙市场 is 长沙 + 市场 (a word of jieba's).
+    g = Glossary([Term("市领导", "municipal leaders", "term"), Term("衡阳市", "Hengyang", "place", priority=1),
+                  Term("市委", "the CPC {place} Municipal Committee", "org"), Term("株洲市", "Zhuzhou City", "place"),
+                  Term("长沙市", "Changsha", "place"), Term("长沙县", "Changsha County", "place"),
+                  Term("市长", "Mayor of {place}", "title")])
+
+    def got(text):
+        return [(text[m.start:m.end], m.term.en) for m in g.match(text)]
+
+    assert got("衡阳市领导") == [("衡阳", "Hengyang"), ("市领导", "municipal leaders")]
+    assert got("株洲市委") == [("株洲", "Zhuzhou"), ("市委", "the CPC {place} Municipal Committee")]
+    assert got("长沙市场") == [("长沙", "Changsha")]
+    assert got("株洲市长石向阳") == [("株洲", "Zhuzhou"), ("市长", "Mayor of {place}")]
+    # ... but not where the term that would take the suffix loses to a longer one, nor before other words.
+    assert got("长沙市长沙县") == [("长沙市", "Changsha"), ("长沙县", "Changsha County")]
+    assert got("株洲市的发展") == [("株洲市", "Zhuzhou City")]
 
 
 def test_local_file_overrides_national_for_the_same_key(tmp_path):
@@ -144,3 +163,11 @@ def test_missing_glossary_folder_is_named(tmp_path):
     env = Environment(environ={"BILINGUAL_GLOSSARY_DIR": str(tmp_path / "nowhere")})
     with pytest.raises(GlossaryError, match="nowhere: no such glossary file or folder"):
         load_glossary(env.glossary_paths(None))
+
+
+def test_the_state_council_is_not_matched_inside_the_us_department_of_state():
+    g = load_glossary()
+    text = "美国国务院发言人表示，国务院常务会议研究部署。"
+    got = [(text[m.start:m.end], m.term.en) for m in g.match(text)]
+    assert ("美国国务院", "the US Department of State") in got
+    assert all(zh != "国务院" for zh, _ in got)

@@ -3,15 +3,18 @@ through the real terms and translate stages, verify at 100% (every term occurs r
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bilingual.engines import gloss  # noqa: E402
+from bilingual.engines.gloss.reorder import RULE_FAMILIES
 from bilingual.model import Article, Edition, Paragraph, Segment
 from bilingual.stages.terms import find_terms
 from bilingual.stages.translate import translate_edition
-from bilingual.terms.glossary import load_glossary
+from bilingual.terms.glossary import is_national, load_glossary
 from bilingual.terms.names import is_common_word
 from bilingual.terms.verify import verify_terms
 from bilingual.zh.pinyin import romanize_name
@@ -72,6 +75,7 @@ TITLES = ["市委书记", "市长", "副市长", "市委副书记", "市政府�
 def test_title_and_unknown_name_found_rendered_and_verified(engine, title, surname, given_name, follow, opening):
     name = surname + given_name
     assume(not is_common_word(name))  # 王国 "kingdom" is never taken for a name, by design
+    assume(GLOSSARY.lookup(name) is None)  # nor is a glossary term (韩国 is the ROK)
     zh = f"{opening}{title}{name}{follow}。"
     edition = translate_edition(find_terms(one_segment_edition(zh, "衡阳晚报"), GLOSSARY), engine, glossary=GLOSSARY)
     seg = list(edition.segments())[1]
@@ -80,3 +84,56 @@ def test_title_and_unknown_name_found_rendered_and_verified(engine, title, surna
     assert first.en.startswith(romanize_name(name) + ", ")
     assert first.status != "missed" and romanize_name(name) in seg.en
     assert verify_terms(seg.text_key, seg.en, GLOSSARY, place=edition.place, names=seg.terms).ok
+
+
+# Filler that sets off every family of transfer rules around the terms: the rules move terms
+# (placeholders) about, and must never drop, split or double one.
+CONSTRUCTION_FILLER = ["对", "的", "关于", "把", "被", "由", "、", "等", "强调，要", "指出，", "期间，", "之一", "了",
+                       "现年52岁的", "8月22日上午，", "向", "表示感谢", "在", "上，", "和", "要", "主持", "28名",
+                       "各项", "来自", "参加", "进一步", "领域", "会议", "通过"]
+construction_sentences = st.lists(st.tuples(st.sampled_from(CONSTRUCTION_FILLER), st.sampled_from(TERMS),
+                                            st.sampled_from(CONSTRUCTION_FILLER)),
+                                  min_size=1, max_size=4).map(lambda parts: "".join(a + t + b for a, t, b in parts) + "。")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(zh=construction_sentences, paper=st.sampled_from(["衡阳晚报", None]))
+def test_terms_verify_with_every_transfer_rule_on(zh, paper):
+    engine = _all_rules_engine()
+    edition = find_terms(one_segment_edition(zh, paper), GLOSSARY)
+    edition = translate_edition(edition, engine, glossary=GLOSSARY)
+    seg = list(edition.segments())[1]
+    result = verify_terms(seg.text_key, seg.en, GLOSSARY, place=edition.place, names=seg.terms)
+    assert result.occurred, zh
+    assert not result.missed, (zh, seg.en, [(m.zh, m.en) for m in result.missed])
+    assert not result.forbidden, (zh, seg.en)
+    assert all(h.status == "enforced" for h in seg.terms), [(h.zh, h.en, h.status) for h in seg.terms]
+
+
+_ENGINES: list = []
+
+
+def _all_rules_engine():
+    # Built once (hypothesis calls the test many times); every rule family named, not left to the default.
+    if not _ENGINES:
+        _ENGINES.append(gloss.GlossEngine(rules=RULE_FAMILIES))
+    return _ENGINES[0]
+
+
+NATIONAL = sorted({t.zh for t in GLOSSARY.terms if t.status == "preferred" and t.file and is_national(Path(t.file))})
+
+
+@pytest.mark.parametrize("paper", ["衡阳晚报", None])
+def test_every_term_of_the_national_glossary_verifies_in_a_sentence(engine, paper):
+    """Not a sample: each of the national files' terms, in its own sentence, with and without a place."""
+    assert len(NATIONAL) > 5000
+    segments = [Segment(f"s{i}", f"今天{zh}。") for i, zh in enumerate(NATIONAL)]
+    edition = Edition(source="page.txt", encoding="utf-8", paper=paper, articles=[
+        Article(id="a1", headline=Segment("a1-h", "标题"), paragraphs=[Paragraph("p1", segments)])])
+    edition = translate_edition(find_terms(edition, GLOSSARY), engine, glossary=GLOSSARY)
+    failed = []
+    for seg in segments:
+        result = verify_terms(seg.text_key, seg.en, GLOSSARY, place=edition.place, names=seg.terms)
+        if not result.occurred or result.missed or result.forbidden or any(h.status == "missed" for h in seg.terms):
+            failed.append((seg.zh, seg.en))
+    assert failed == [], failed[:10]

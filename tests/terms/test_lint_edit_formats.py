@@ -139,3 +139,57 @@ def test_add_recognises_a_row_with_the_default_status_as_present(tmp_path):
 def test_spaces_around_a_field_are_a_warning():
     out = lint("市长 \tMayor\ttitle\t\t\t\n")
     assert out == ["g.tsv:2: warning: spaces around a field (they are ignored)"]
+
+
+def test_one_title_at_several_levels_must_be_parallel():
+    rows = ("市委书记\tSecretary of the CPC {place} Municipal Committee\ttitle\t\t\t\n"
+            "省委书记\tSecretary of the CPC {place} Provincial Committee\ttitle\t\t\t\n"
+            "区委书记\tSecretary of the CPC {place} District Committee\ttitle\t\t\t\n"
+            "县委书记\tSecretary of the CPC County Committee\ttitle\t\t\t\n"
+            "市长\tMayor of {place}\ttitle\t\t\t\n省长\tGovernor of {place} Province\ttitle\t\t\t\n"
+            "县长\tHead of {place} County\ttitle\t\t\t\n"
+            "常务副市长\tExecutive Vice Mayor of {place}\ttitle\t\t\t\n"
+            "常务副省长\tExecutive Vice Governor of {place} Province\ttitle\t\t\t\n"
+            "常务副县长\tExecutive Deputy County Magistrate\ttitle\t\t\t\n")
+    out = [m for m in lint(rows) if "parallel" in m]
+    assert len(out) == 2, out
+    assert out[0].startswith("g.tsv:5: warning: 县委书记 'Secretary of the CPC County Committee' is not parallel to 市委书记")
+    assert out[1].startswith("g.tsv:11: warning: 常务副县长")
+    # Mayor, Governor and Head are one title's words at three levels; the shipped glossary is parallel.
+    assert not any("parallel" in str(m) for m in lint_paths())
+
+
+def test_lint_of_the_whole_glossary_takes_under_a_second():
+    import time
+
+    lint_paths()  # imports and the first jieba-free run
+    start = time.process_time()
+    lint_paths()
+    assert time.process_time() - start < 1.0
+
+
+def test_suggestions_carry_draft_english_and_import_refuses_unreviewed_drafts(tmp_path):
+    from bilingual.terms.coverage import draft_org_english, suggestions_tsv
+
+    g = load_glossary()
+    texts = ["初夏时节，吉安市石溪县枫林镇下坪村的井冈蜜柚基地里。", "潍坊市人民医院院长高峰、潍坊学院院长王文明出席。",
+             "“千年秀林”建设稳步推进。"]
+    got = {s.zh: (s.kind, s.en) for s in suggest_terms(texts, g)}
+    assert got["石溪县"] == ("place", "Shixi County") and got["下坪村"] == ("place", "Xiaping Village")
+    assert got["潍坊市人民医院"] == ("org", "Weifang People's Hospital")
+    assert got["王文明"] == ("person", "Wang Wenming")
+    assert got["千年秀林"] == ("slogan", "")
+    assert draft_org_english("潍坊海晟新材料有限公司", g).endswith(" Co., Ltd.")
+    path = tmp_path / "drafts.tsv"
+    path.write_text(suggestions_tsv(suggest_terms(texts, g)), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == HEADER.strip() and all(line.endswith("\tdraft: review") for line in lines[1:])
+    with pytest.raises(GlossaryError, match="empty en"):
+        import_terms(path)
+    reviewed = [line for line in lines if "\tdraft: review" in line and "\t\t" not in line.split("\t", 2)[1][:1]]
+    path.write_text("\n".join([lines[0], *[line for line in reviewed if line.split("\t")[1]]]) + "\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match="draft"):
+        import_terms(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("draft: review", "reviewed: city hospital site"),
+                    encoding="utf-8")
+    assert {t.zh for t in import_terms(path)} >= {"石溪县", "潍坊市人民医院"}

@@ -91,3 +91,67 @@ def test_title_followed_by_ordinary_words_is_no_name(text):
     g = Glossary([Term("市长", "Mayor", "title"), Term("书记", "Secretary", "title"),
                   Term("董事长", "Chairman", "title"), Term("局长", "Director", "title")])
     assert names(text, g) == []
+
+
+# --- names wherever they stand ---------------------------------------------------------------
+
+def test_names_after_any_role_and_along_a_list_after_it():
+    g = load_glossary()
+    assert names("大会执行主席汪承远、陈秋华、何立新、宋雅丽在主席台前排就座。", g)[-1] == ("宋雅丽", "Song Yali", "list")
+    assert names("潍坊海晟新材料有限公司总经理韩志强、潍坊市人民医院院长高峰、寿光市前杨村党支部书记王建国、高密市一家纺织"
+                 "企业的挡车工阿依古丽·买买提等劳模代表上台领奖。", g) == [
+        ("韩志强", "Han Zhiqiang", "title"), ("高峰", "Gao Feng", "title"), ("王建国", "Wang Jianguo", "title"),
+        ("阿依古丽·买买提", "Ayiguli Maimaiti", "dotted")]
+    assert names("株洲市委书记钟卫东、市长石向阳陪同。", g)[-1] == ("石向阳", "Shi Xiangyang", "title")
+    assert names("国家统计局副局长盛来运当天说。", g) == [("盛来运", "Sheng Laiyun", "title")]
+    assert names("刘胜利会见李德厚院士一行", g) == [("李德厚", "Li Dehou", "verb")]
+    assert names("共青团中央第一书记阿东在北京西站看望旅客。", g) == [("阿东", "A Dong", "title")]
+
+
+def test_a_dictionary_word_is_a_name_only_as_a_whole_list_item_after_a_title():
+    g = load_glossary()
+    assert names("院长高峰、副院长王明出席", g)[0] == ("高峰", "Gao Feng", "title")
+    assert names("院长高度重视此事", g) == []
+
+
+def test_foreign_names_with_their_latin_original_are_rendered_once_in_the_original():
+    g = load_glossary()
+    found = find_names("联合国秘书长安东尼奥·古特雷斯（António Guterres）、柬埔寨首相洪玛奈（Hun Manet）等出席会议。", g)
+    assert [(n.zh, n.en, n.how) for n in found] == [
+        ("安东尼奥·古特雷斯（António Guterres）", "António Guterres", "latin"),
+        ("洪玛奈（Hun Manet）", "Hun Manet", "latin")]
+    assert found[0].short == (("古特雷斯", "Guterres"),)
+    assert names("会见了安瓦尔·易卜拉欣（Anwar Ibrahim）", g) == [
+        ("安瓦尔·易卜拉欣（Anwar Ibrahim）", "Anwar Ibrahim", "latin")]
+
+
+def test_the_last_part_of_a_foreign_name_is_its_original_on_the_whole_page():
+    from bilingual.model import Article, Edition, Paragraph, Segment
+    from bilingual.stages.terms import find_terms
+
+    g = load_glossary()
+    segs = [Segment("s1", "国家主席习近平会见埃及总理穆斯塔法·马德布利（Mostafa Madbouly）。"),
+            Segment("s2", "习近平在会见马德布利时表示。")]
+    find_terms(Edition(source="p.txt", encoding="utf-8", articles=[Article(
+        id="a", headline=Segment("h", "王毅同巴西外长维埃拉通电话"), paragraphs=[Paragraph("p", segs)])]), g)
+    assert ("马德布利", "Madbouly") in [(h.zh, h.en) for h in segs[1].terms]
+
+
+def test_dotted_names_stop_at_ordinary_words_and_titles_of_works_are_no_names():
+    g = load_glossary()
+    assert names("阿依古丽·买买提来自新疆维吾尔自治区喀什地区。", g) == [
+        ("阿依古丽·买买提", "Ayiguli Maimaiti", "dotted")]
+    assert names("大型实景演出《印象·刘三姐》", g) == []
+
+
+def test_tibetan_names_by_their_elements():
+    assert names("合作社负责人次仁央宗介绍") == [("次仁央宗", "Ciren Yangzong", "tibetan")]
+    assert names("“一年能多挣两万多元。”搬迁群众扎西顿珠说。") == [("扎西顿珠", "Zhaxi Dunzhu", "tibetan")]
+
+
+def test_two_character_persons_are_not_read_inside_words():
+    g = Glossary([Term("何维", "He Wei", "person"), Term("李强", "Li Qiang", "person")])
+    assert names("如何维护群众利益", g) == [] and names("任何维权行为", g) == []
+    assert names("何维主持会议", g) == [("何维", "He Wei", "glossary")]
+    assert names("副主席何维指出", g) == [("何维", "He Wei", "glossary")]
+    assert names("国务院总理李强调研", g) == [("李强", "Li Qiang", "glossary")]

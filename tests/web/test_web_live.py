@@ -84,3 +84,59 @@ def test_browser_upload_progress_preview_pdf_download(server, tmp_path):
         shutil.copy(screenshot, "/tmp/web-screenshot.png")
     except OSError:
         pass
+
+
+def test_browser_review_with_the_keyboard_regenerates_and_keeps_the_edit(tmp_path, translated_seed):
+    """Open an edition, edit one sentence and approve another with the keyboard, wait for the files,
+    download the PDF and find the new English in it; reload and see both edits kept."""
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    bench = _bench()
+    out = tmp_path / "out"
+    shutil.copytree(translated_seed, out)
+    proc, url = bench.start_server(out)
+    stem = SEED.stem
+    edited = "Edited in the browser with the keyboard."
+    try:
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                              "--disable-component-update", "--disable-sync", "--no-first-run"])
+            try:
+                page = browser.new_page(accept_downloads=True, viewport={"width": 1280, "height": 900})
+                page.goto(f"{url}/edition/{stem}")
+                page.click("#review")
+                page.wait_for_selector("#segments .seg textarea")
+                total = int(page.locator("#counter").get_attribute("data-total"))
+                rows = page.locator("#segments .seg")
+                first = rows.nth(5).locator("textarea")
+                first.click()
+                first.fill(edited)
+                first.press("Control+Enter")  # save, move to the next sentence
+                expect = playwright_api.expect  # (the page's CSP forbids evaluated strings: locators only)
+                expect(rows.nth(6).locator("textarea")).to_be_focused()
+                page.keyboard.press("Control+Shift+Enter")  # approve the next one as it stands
+                expect(page.locator("#counter")).to_have_text(f"2 of {total} reviewed")
+                page.wait_for_selector("#regeneration[data-state='ready']", timeout=120_000)
+                assert rows.nth(6).get_attribute("data-status") == "approved"
+                page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
+                with page.expect_download() as info:
+                    page.click("#download-pdf")
+                pdf = tmp_path / "reviewed.pdf"
+                info.value.save_as(str(pdf))
+                page.reload()
+                page.wait_for_selector("#segments .seg textarea")
+                assert page.locator("#segments .seg").nth(5).locator("textarea").input_value() == edited
+                assert page.locator("#counter").inner_text() == f"2 of {total} reviewed"
+            finally:
+                browser.close()
+    finally:
+        bench.stop_server(proc)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert edited in " ".join(text.split())
+    try:
+        shutil.copy(tmp_path / "review.png", "/tmp/review-screenshot.png")
+    except OSError:
+        pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bilingual.model import Article, Edition, Paragraph, Segment, TermHit
+from bilingual.model import Article, Edition, Paragraph, Provenance, Segment, Suggestion, TermHit
 from bilingual.signature import Signature
 
 # Two articles from the seed page, as the reader and segmenter should produce them.
@@ -48,7 +48,7 @@ ARTICLE_TEXTS = [
 ]
 
 
-def build_edition(articles=ARTICLE_TEXTS, engine: str = "gloss", repeat: int = 1) -> Edition:
+def build_edition(articles=ARTICLE_TEXTS, engine: str = "gloss", repeat: int = 1, reviewed: bool = False) -> Edition:
     """An Edition shaped like the seed's, with English already filled in by ``engine``."""
     edition = Edition(source="seeds/hengyang-evening-news-2023-08-19.txt", encoding="utf-8",
                       paper="衡阳晚报", date="2023-08-19", place="Hengyang",
@@ -57,12 +57,14 @@ def build_edition(articles=ARTICLE_TEXTS, engine: str = "gloss", repeat: int = 1
     for r in range(repeat):
         for a_index, spec in enumerate(articles):
             aid = f"a{r}-{a_index}"
-            heads = {part: Segment(id=f"{aid}-{part}", zh=spec[part][0], en=spec[part][1], engine=engine)
+            heads = {part: Segment(id=f"{aid}-{part}", zh=spec[part][0], en=spec[part][1], engine=engine,
+                                   origin=Provenance.from_engine_label(engine))
                      for part in ("kicker", "headline", "subtitle", "byline") if part in spec}
             paragraphs = []
             for p_index, sentences in enumerate(spec["paragraphs"]):
                 pid = f"{aid}-p{p_index}"
-                segs = [Segment(id=f"{pid}-s{s_index}", zh=zh, en=en, engine=engine)
+                segs = [Segment(id=f"{pid}-s{s_index}", zh=zh, en=en, engine=engine,
+                                origin=Provenance.from_engine_label(engine))
                         for s_index, (zh, en) in enumerate(sentences)]
                 paragraphs.append(Paragraph(id=pid, segments=segs))
             edition.articles.append(Article(id=aid, paragraphs=paragraphs, **heads))
@@ -71,6 +73,15 @@ def build_edition(articles=ARTICLE_TEXTS, engine: str = "gloss", repeat: int = 1
     first.flags.append("term-missed")
     first.terms.append(TermHit(zh="市委书记", en="Party Secretary", type="title", start=16, end=20,
                                status="verified", source="glossary/hengyang.tsv:3"))
+    if reviewed:
+        # A reviewer's work on the second article: one sentence approved, one translated, one with a
+        # fuzzy match offered.
+        second = edition.articles[1].paragraphs[0].segments
+        second[0].set_human(second[0].en, "xliff", "approved", by="ana", at="2023-08-19T10:00:00Z")
+        second[1].set_human(second[1].en, "web", "translated", at="2023-08-19T11:30:00Z")
+        second[2].suggestions = [Suggestion(en="Since 2020 loans have grown by about 13 billion yuan.",
+                                            zh="2020年至今,国开行贷款余额新增约130亿元。", score=0.86,
+                                            memory="project")]
     return edition
 
 
@@ -119,7 +130,7 @@ def render_pdf(tmp_path_factory, translated_seed):
     from bilingual.config import WriteOptions
     from bilingual.write.pdf import write_pdf
 
-    seed_dir = next(p for p in translated_seed.iterdir() if p.is_dir())
+    seed_dir = next(p for p in translated_seed.iterdir() if p.is_dir() and not p.name.startswith("."))
     seed = Edition.from_json(json.loads((seed_dir / f"{seed_dir.name}.json").read_text(encoding="utf-8")))
     editions = {"seed": seed, "long": build_newspaper(repeat=8)}
     out = tmp_path_factory.mktemp("layouts")

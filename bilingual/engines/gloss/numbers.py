@@ -20,6 +20,7 @@ MEASURES = {
     "亩": "mu", "吨": "tonnes", "公斤": "kg", "千克": "kg", "克": "grams", "千瓦": "kW", "万千瓦": "",
     "度": "degrees", "个百分点": "percentage points", "章": "chapters", "篇": "articles", "场": "sessions",
     "期": "issues", "季度": "quarters", "辆": "vehicles", "套": "sets", "棵": "trees", "株": "plants", "块": "pieces",
+    "起": "", "处": "", "例": "cases", "宗": "", "栋": "buildings",
 }
 # Measure words that make a bare Chinese numeral an ordinal: 十四届 "14th", 一季度 "first quarter".
 ORDINAL_AFTER = {"届": "", "季度": "quarter"}
@@ -61,6 +62,19 @@ def amount_english(match: re.Match) -> str:
     if match["amount_more"]:
         text = "more than " + text
     return text
+
+
+def amount_value(match: re.Match) -> float | None:
+    """The number an amount match stands for (its scale applied), or None if it does not parse."""
+    try:
+        value = float(match["amount_n"].replace(",", ""))
+    except ValueError:
+        return None
+    return value * SCALE_VALUES.get(match["amount_s"] or "", 1)
+
+
+SCALE_VALUES = {"万亿": 1e12, "百亿": 1e10, "千亿": 1e11, "百万": 1e6, "千万": 1e7, "十万": 1e5, "亿": 1e8, "万": 1e4,
+                "千": 1e3}
 
 
 def ordinal_english(match: re.Match) -> str:
