@@ -105,3 +105,14 @@ def test_a_term_missed_in_a_deck_flags_the_head():
     subtitle = edition.articles[0].subtitle
     assert "missed-term" in subtitle.flags
     assert [h.status for h in subtitle.terms] == ["missed", "repaired"]  # 宋征 is its deck's ZX0 too
+
+
+def test_a_persons_english_of_a_head_is_never_translated_again():
+    engine = WordEngine()
+    edition = translate_edition(edition_with_heads(), engine)
+    subtitle = edition.articles[0].subtitle
+    subtitle.set_human("Zhu Jian leads talks, Song Zheng attends", "xliff", "approved", by="ana")
+    translate_decks(edition, engine)
+    assert subtitle.en == "Zhu Jian leads talks, Song Zheng attends" and subtitle.is_human
+    assert edition.articles[0].headline.en == "Resolutely shoulder responsibility\nDeepen links"  # the machine's is
+    assert edition.articles[0].headline.origin.origin == "engine"
