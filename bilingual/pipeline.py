@@ -37,7 +37,7 @@ from .stages.align import (
 from .stages.bylines import render_bylines
 from .stages.decks import translate_decks
 from .stages.quality import flag_quality
-from .stages.review import apply_review
+from .stages.review import apply_review, tidy_english
 from .stages.segment import segment_edition
 from .stages.terms import find_terms
 from .stages.translate import translate_edition
@@ -389,8 +389,7 @@ class Pipeline:
         """
         if status not in REVIEW_STATUSES[1:]:
             raise UsageError(f"status must be translated or approved, not {status!r}")
-        en = " ".join(en.split())
-        if not en:
+        if not en.strip():
             raise UsageError("the English is empty")
         edition = self.previous_edition(stem)
         if edition is None:
@@ -398,6 +397,7 @@ class Pipeline:
         seg = edition.segment(segment_id)
         if seg is None:
             raise InputError(f"no segment {segment_id!r} in this edition", stem)
+        en = tidy_english(en, lines="\n" in (seg.en or ""))  # a head keeps a line per deck
         if base is not None and (seg.en or "") != base:
             raise ConflictError(f"segment {segment_id} was changed meanwhile (now: {seg.en!r:.80}); reload", stem)
         if seg.en == en and seg.status == status and seg.is_human:

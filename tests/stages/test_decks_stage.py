@@ -116,3 +116,24 @@ def test_a_persons_english_of_a_head_is_never_translated_again():
     assert subtitle.en == "Zhu Jian leads talks, Song Zheng attends" and subtitle.is_human
     assert edition.articles[0].headline.en == "Resolutely shoulder responsibility\nDeepen links"  # the machine's is
     assert edition.articles[0].headline.origin.origin == "engine"
+
+
+def test_a_decked_head_survives_an_xliff_round_trip_and_a_reviewer_keeps_its_lines():
+    from bilingual.read.xliff import ReviewedUnit
+    from bilingual.stages.review import apply_review
+
+    engine = WordEngine()
+    edition = translate_decks(translate_edition(edition_with_heads(), engine), engine)
+    headline, subtitle = edition.articles[0].headline, edition.articles[0].subtitle
+    # A CAT tool that flattened the line breaks, the English otherwise untouched: nothing changed.
+    units = [ReviewedUnit(headline.id, headline.zh, headline.en.replace("\n", " "), "needs-review-translation")]
+    assert apply_review(edition, units) == (set(), [])
+    assert headline.en == "Resolutely shoulder responsibility\nDeepen links" and not headline.is_human
+    # A reviewer's new decks keep their lines; a body sentence stays one line.
+    body = edition.articles[0].paragraphs[0].segments[0]
+    units = [ReviewedUnit(subtitle.id, subtitle.zh, "Zhu Jian leads talks\n  Song Zheng attends ", "translated"),
+             ReviewedUnit(body.id, body.zh, "Zhu Jian\nattended the talks.", "translated")]
+    changed, _ = apply_review(edition, units)
+    assert changed == {subtitle.id, body.id}
+    assert subtitle.en == "Zhu Jian leads talks\nSong Zheng attends" and subtitle.is_human
+    assert body.en == "Zhu Jian attended the talks."
