@@ -92,7 +92,7 @@ async def run_load(url: str, stem: str, downloads: int, uploads: int, job_timeou
                     await own.get("/upload")
                     token = own.cookies.get("bilingual_csrf")
                     started = time.perf_counter()
-                    r = await own.post("/upload", data={"csrf": token},
+                    r = await own.post("/upload", params={"csrf": token},
                                        files={"page": (f"load-{i}.txt", UPLOAD_PAGE.encode(), "text/plain")},
                                        headers={"Origin": url, "Accept": "application/json"})
                     latencies["upload"].append(time.perf_counter() - started)

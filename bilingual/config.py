@@ -20,6 +20,9 @@ PAPERS = ("A4", "Letter")
 CJK_FONT_STYLES = ("serif", "sans")
 GLOSSARY_DIR_ENV = "BILINGUAL_GLOSSARY_DIR"
 PDF_JOBS_ENV = "BILINGUAL_PDF_JOBS"
+LLM_API_KEY_ENV = "BILINGUAL_LLM_API_KEY"
+DEVICES = ("auto", "cpu", "cuda")
+DEFAULT_LLM_URL = "http://127.0.0.1:11434/v1"  # Ollama's OpenAI-compatible API on this machine
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,42 @@ class WriteOptions:
         return f"{self.layout}/{self.paper}/{self.cjk_font}"
 
 
+@dataclass(frozen=True)
+class EngineOptions:
+    """How the engines run (the CLI's engine options; defaults suit a first run).
+
+    Neural engines: ``model`` picks an installed model by name (None: the newest of the engine's
+    kind), ``device`` is auto|cpu|cuda, and the thread split (``inter_threads`` translators x
+    ``intra_threads`` threads each, ``batch_size`` sentences a batch) is, when None, the one
+    ``bilingual model tune`` measured for this machine, else a default for its core count.
+    LLM engine: an OpenAI-compatible server at ``llm_url`` (loopback unless the user names
+    another host), ``llm_model`` (None: the server's first model), and bounds on every request.
+    """
+
+    model: str | None = None
+    device: str = "auto"
+    inter_threads: int | None = None
+    intra_threads: int | None = None
+    batch_size: int | None = None
+    llm_url: str = DEFAULT_LLM_URL
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 120.0  # seconds per request
+    llm_retries: int = 2  # further attempts for a batch whose answer fails a check
+    llm_concurrency: int = 2  # requests in flight at once
+    llm_batch: int = 8  # sentences per request
+
+    def with_(self, **changes) -> "EngineOptions":
+        return replace(self, **changes)
+
+
 @dataclass
 class Config:
     """Everything a run needs. ``formats`` None means every registered writer."""
 
     out_dir: Path = Path("output")
     engine: str = "auto"
+    engine_options: EngineOptions = field(default_factory=EngineOptions)
     glossary_paths: list[Path] | None = None  # None: the shipped glossary
     formats: tuple[str, ...] | None = None
     write: WriteOptions = field(default_factory=WriteOptions)

@@ -45,6 +45,7 @@ from .terms.glossary import Glossary, glossary_files, load_glossary
 from .write import DEFAULT_FORMATS, PROOF_FORMATS, WRITERS, output_path
 from .write.report import summarize_report
 from .write.tmx import write_memory_tmx
+from .zh.script import is_han
 
 
 @dataclass
@@ -108,8 +109,8 @@ def read_edition_json(path: Path) -> Edition:
         return Edition.from_json(json.loads(read_utf8_text(path, "edition JSON")))
     except BilingualError as e:
         raise InputError(e.message, path) from None
-    except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise InputError(f"not an edition JSON: {type(e).__name__}: {e}", path) from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+        raise InputError(f"not an edition JSON: {type(e).__name__}: {str(e)[:200]}", path) from None
 
 
 def lines_edition(lines: list[str], source: str) -> Edition:
@@ -145,7 +146,7 @@ class Pipeline:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = load_engine(self.config.engine, self.config.data_dir)
+            self._engine = load_engine(self.config.engine, self.config.data_dir, self.config.engine_options)
         return self._engine
 
     @property
@@ -310,8 +311,11 @@ class Pipeline:
         except BilingualError:
             return None
 
-    def translate_page(self, path: Path, force: bool = False) -> PageResult:
-        """Translate one page into its editions, or skip it when already finished; never raises for a bad page."""
+    def translate_page(self, path: Path, force: bool = False, source_name: str | None = None) -> PageResult:
+        """Translate one page into its editions, or skip it when already finished; never raises for a bad page.
+
+        ``source_name``: what the edition records as its source instead of ``path`` (an upload's file name, not
+        where the server keeps it); its stem must be ``path``'s."""
         started = time.monotonic()
         path = Path(path)
         result = PageResult(source=str(path), stem=path.stem, status="failed")
@@ -327,7 +331,10 @@ class Pipeline:
                     pass
                 return result
             remove_stale_parts(Path(self.config.out_dir) / path.stem)
-            edition = self.translate(self.read(path), digest, previous=self.previous_edition(path.stem))
+            edition = self.read(path)
+            if source_name:
+                edition.source = source_name
+            edition = self.translate(edition, digest, previous=self.previous_edition(path.stem))
             written = self.write(edition)
             result.status = "done"
             result.stem = edition.stem
@@ -421,7 +428,9 @@ class Pipeline:
         zh_sentences = [seg.zh for seg in reading_order(zh_edition)]
         if not zh_sentences:
             raise InputError("no Chinese sentences found", zh_path)
-        en_sentences = split_english_sentences(read_text_input(en_path, "English text"))
+        en_text = read_text_input(en_path, "English text")
+        check_align_languages("".join(zh_sentences), en_text, zh_path, en_path)
+        en_sentences = split_english_sentences(en_text)
         pairs = align_sentences(zh_sentences, en_sentences, term_pairs=glossary_anchors(self.glossary, zh_edition))
         edition = aligned_edition(zh_edition, en_sentences, pairs, english_source=Path(en_path).name)
         self.name_paper(edition)
@@ -507,6 +516,25 @@ def keep_human_work(edition: Edition, previous: Edition) -> list[Segment]:
             seg.en, seg.engine, seg.origin, seg.score = old.en, old.engine, old.origin, None
             kept.append(seg)
     return kept
+
+
+def han_share(text: str) -> float:
+    """The share of Han characters among the letters of ``text`` (0 for text without letters)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(1 for ch in letters if is_han(ch)) / len(letters) if letters else 0.0
+
+
+def check_align_languages(zh_text: str, en_text: str, zh_path: Path, en_path: Path) -> None:
+    """InputError when the Chinese side is not Chinese or the English side is not English (swapped files, or
+    the same language twice), before a TMX pairs English with English under a zh-CN tag."""
+    zh_share, en_share = han_share(zh_text), han_share(en_text)
+    if zh_share < 0.3 and en_share >= 0.3:
+        raise InputError(f"{zh_path} is English and {en_path} is Chinese: the files are swapped "
+                         "(the Chinese comes first: align ZH_FILE EN_FILE)", zh_path)
+    if zh_share < 0.3:
+        raise InputError("expected Chinese text, found almost none (both files are English?)", zh_path)
+    if en_share >= 0.3:
+        raise InputError("expected the English translation, found Chinese text (both files are Chinese?)", en_path)
 
 
 def read_text_input(path: Path, what: str) -> str:

@@ -62,6 +62,8 @@ def _isolated_data_dirs(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))  # no user's config.toml
+    monkeypatch.delenv("BILINGUAL_CONFIG", raising=False)
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(base / "argos-packages"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 

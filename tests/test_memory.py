@@ -96,7 +96,6 @@ def test_a_damaged_memory_is_moved_aside_with_a_warning(tmp_path, damage):
         assert len(memory.warnings) == 1 and "moved aside" in memory.warnings[0]
         memory.store_human("他说。", "He said.", "web")  # a fresh memory that works
         assert memory.human("他说。").en == "He said."
-    # The database moved aside (its -wal/-shm companions may follow it, empty), in whatever order listed.
     aside = [p for p in tmp_path.iterdir() if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
     assert aside and aside[0].stat().st_size > 0  # moved, never deleted
 

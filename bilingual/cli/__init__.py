@@ -16,10 +16,11 @@ import sys
 
 from .. import __version__
 from ..errors import BilingualError, ExitStatus
-from . import glossary, memory, model, publish, serve, text, translate
+from . import completion, glossary, memory, model, publish, serve, text, translate
 from .environment import Environment
+from .options import add_verbosity_options
 
-COMMANDS = (translate, text, glossary, model, memory, publish, serve)
+COMMANDS = (translate, text, glossary, model, memory, publish, serve, completion)
 
 EPILOG = """exit status:
   0  everything done
@@ -36,10 +37,23 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"bilingual {__version__}")
+    add_verbosity_options(parser)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)
+    for child in _subparsers(parser):  # -q/-v also after a command or an action
+        add_verbosity_options(child, nested=True)
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found.append(child)
+                found.extend(_subparsers(child))
+    return found
 
 
 def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
@@ -49,6 +63,7 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse printed the usage error or the help
         return int(e.code or 0)
+    env.verbosity = -1 if args.quiet else min(1, args.verbose or 0)
     try:
         status = args.run(args, env)
     except BilingualError as e:

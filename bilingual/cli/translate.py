@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from ..batch import expand_inputs, run_batch
 from ..errors import ExitStatus, InputError, UsageError
 from ..pipeline import PageResult, Pipeline
 from ..read import PAGE_SUFFIXES
-from .environment import Environment
-from .options import add_engine_options, add_output_options, add_text_options, config_from_args
+from .environment import STDIO, Environment
+from .options import (
+    SentenceProgress,
+    add_engine_options,
+    add_output_options,
+    add_text_options,
+    announce_engine,
+    config_from_args,
+)
 
 EPILOG = """exit status:
   0  every page done (or already finished and skipped)
@@ -38,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_translate)
 
     s = sub.add_parser("segment", help="read a page and print its document model")
-    s.add_argument("file", metavar="FILE")
+    s.add_argument("file", metavar="FILE", help="a page (- for a text page on stdin)")
     s.add_argument("--json", action="store_true", help="print the model as JSON (the default)")
     add_text_options(s)
     s.set_defaults(run=run_segment)
@@ -51,16 +59,39 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     paths = expand_inputs(args.inputs)
     if not paths:
         raise InputError("no pages found (looked for " + ", ".join(PAGE_SUFFIXES) + ")", " ".join(args.inputs))
+    # Inputs checked before the engine loads: when none can be read there is no batch, so the previous
+    # batch's report.json stays as it was.
+    problems = [problem for problem in map(input_problem, paths) if problem]
+    for problem in problems:
+        env.err(f"bilingual: error: {problem}")
+    if len(problems) == len(paths):
+        return ExitStatus.FAILED
     # Loaded here even for worker runs, so a broken glossary or a missing model stops the run with one line at once.
     pipeline = Pipeline(config).load()
-    env.err(f"engine: {pipeline.engine.name} ({pipeline.engine.signature().model})")
+    announce_engine(pipeline.engine, env)
     for warning in pipeline.memories.warnings:
         env.err(f"bilingual: warning: {warning}")
     with BatchDisplay(len(paths), env) as display:
+        if hasattr(pipeline.engine, "progress"):  # a slow engine (an LLM) reports sentences too
+            pipeline.engine.progress = display.sentences_done
         batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
                           pipeline=pipeline)
     print_summary(batch, env)
+    if hasattr(pipeline.engine, "summary"):
+        env.err(pipeline.engine.summary())
     return ExitStatus.FAILED if batch.failed else ExitStatus.OK
+
+
+def input_problem(path: Path) -> str | None:
+    """Why a named page cannot be translated (missing, a folder, a PDF), or None."""
+    if not path.exists():
+        return f"{path}: no such file"
+    if not path.is_file():
+        return f"{path}: not a file"
+    if path.suffix.lower() == ".pdf":
+        return (f"{path}: PDF input is not supported (yet); extract its text first "
+                f"(pdftotext -layout {path.name}) and translate the .txt")
+    return None
 
 
 class BatchDisplay:
@@ -71,14 +102,16 @@ class BatchDisplay:
         self.total = total
         self.segments = 0
         self.progress = None
-        if env.stderr_is_terminal:
+        self.sentences_task = None
+        self.plain_sentences = SentenceProgress(env)
+        if env.stderr_is_terminal and env.verbosity >= 0:
             from rich.console import Console  # rich is only needed on a terminal
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            self.progress = Progress(TextColumn("pages"), BarColumn(), MofNCompleteColumn(),
-                                     TextColumn("{task.fields[segments]} segments"), TimeRemainingColumn(),
+            self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TextColumn("{task.fields[segments]}"), TimeRemainingColumn(),
                                      console=Console(file=env.stderr), transient=False)
-            self.task = self.progress.add_task("pages", total=total, segments=0)
+            self.task = self.progress.add_task("pages", total=total, segments="0 segments")
 
     def __enter__(self):
         if self.progress is not None:
@@ -89,17 +122,29 @@ class BatchDisplay:
         if self.progress is not None:
             self.progress.stop()
 
+    def sentences_done(self, done: int, total: int) -> None:
+        """The engine's progress within the current page."""
+        if self.progress is None:
+            self.plain_sentences(done, total)
+            return
+        if self.sentences_task is None:
+            self.sentences_task = self.progress.add_task("sentences", total=total, segments="in this page")
+        self.progress.update(self.sentences_task, completed=done, total=total)
+
     def page_done(self, result: PageResult) -> None:
         self.segments += result.segments
         if result.status == "failed":
             line = f"bilingual: error: {result.error}"
         else:
-            line = f"{result.source}: {result.status}, {result.articles} articles, {result.segments} segments"
+            line = (f"{result.source}: {result.status}, {result.articles} article{'s' if result.articles != 1 else ''}"
+                    f", {result.segments} segments")
         if self.progress is not None:
             self.progress.console.print(line, markup=False, highlight=False)
-            self.progress.update(self.task, advance=1, segments=self.segments)
-        else:
+            self.progress.update(self.task, advance=1, segments=f"{self.segments} segments")
+        elif result.status == "failed":
             self.env.err(line)
+        else:
+            self.env.info(line)
 
 
 def print_summary(batch, env: Environment) -> None:
@@ -123,6 +168,9 @@ def print_summary(batch, env: Environment) -> None:
 
 
 def run_segment(args: argparse.Namespace, env: Environment) -> int:
-    edition = Pipeline(config_from_args(args, env)).read(args.file)
+    with env.input_file(args.file) as path:
+        edition = Pipeline(config_from_args(args, env)).read(path)
+    if args.file == STDIO:
+        edition.source = "stdin.txt"  # not the temporary file it was read through
     env.out(json.dumps(edition.to_json(), ensure_ascii=False, indent=1))
     return ExitStatus.OK

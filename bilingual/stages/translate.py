@@ -19,6 +19,12 @@ Term statuses: ``enforced`` (placeholder restored), ``verified`` (the English
 was there although the placeholder did not come back: the engine rendered the
 term itself), ``repaired`` (found after the retry), ``missed``.
 
+An engine that cannot carry placeholders (``placeholder`` returns "") gets its terms in
+Chinese: every term is then verified, and the repair re-ranks the n-best it already has.
+An engine with ``uses_context`` is also told each sentence's terms (with their required
+English) and its article's headline. A hypothesis the engine marks as failed
+(``Hypothesis.problem``) is kept for the quality stage to flag, never remembered.
+
 Human work first: a segment whose English is a person's (``Segment.is_human``: reviewed in an
 XLIFF or the web editor, aligned, imported) is never decoded or replaced; nor is a segment whose
 source a memory holds a person's English for (an exact match). Where the current glossary disagrees
@@ -34,7 +40,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..engines.base import Engine, Hypothesis
+from ..engines.base import Engine, Hypothesis, SentenceContext, TermContext
 from ..memory import Memories, MemoryEntry
 from ..model import Edition, Provenance, Segment, TermHit, is_structural_flag
 from ..terms.verify import verify_terms
@@ -66,7 +72,7 @@ def protect(segment: Segment, engine: Engine, keep: set[int] | frozenset = froze
         if hit.start < pos:  # overlapping hit: the term stage should not produce one; keep the first
             continue
         out.append(text[pos:hit.start])
-        if i in keep:
+        if i in keep or not engine.placeholder(i):
             out.append(text[hit.start:hit.end])
         else:
             out.append(_padded(engine.placeholder(i), "".join(out), text[hit.end:]))
@@ -87,7 +93,7 @@ def placeholder_counts(text: str, hits: list[TermHit], engine: Engine, skip: set
                        ) -> list[int]:
     """How often each hit's placeholder occurs in ``text`` (-1 for skipped hits)."""
     return [-1 if i in skip else len(placeholder_pattern(engine.placeholder(i)).findall(text))
-            for i in range(len(hits))]
+            if engine.placeholder(i) else 0 for i in range(len(hits))]
 
 
 def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[int]]:
@@ -103,8 +109,12 @@ def restore(text: str, hits: list[TermHit], engine: Engine) -> tuple[str, list[i
     # Municipal Government held ..." -> "The ..."); the engine cased its own words already.
     # An opening bracket or quote before it does not change that: "(All-media reporter ...".
     lead = len(text) - len(text.lstrip("(\"'“‘[ "))
-    starts_with_term = any(placeholder_pattern(engine.placeholder(i)).match(text, lead) for i in range(len(hits)))
+    starts_with_term = any(placeholder_pattern(engine.placeholder(i)).match(text, lead)
+                           for i in range(len(hits)) if engine.placeholder(i))
     for i in sorted(range(len(hits)), reverse=True):
+        if not engine.placeholder(i):  # left in Chinese: nothing to restore
+            failed.append(i)
+            continue
         pattern = placeholder_pattern(engine.placeholder(i))
         text, count = pattern.subn(lambda _m, en=hits[i].en: en, text)
         if count != 1:
@@ -148,8 +158,10 @@ class _Work:
     segment: Segment
     hits: list[TermHit]
     protected: str
+    headline: str = ""
     hypotheses: list[Hypothesis] = field(default_factory=list)
     retry_keep: set[int] = field(default_factory=set)
+    failed: bool = False  # the engine gave no usable English (Hypothesis.problem): not remembered
 
 
 def _choose(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, skip: set[int]) -> Hypothesis:
@@ -165,25 +177,43 @@ def _choose(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, skip: s
 
 def _rerank_for_terms(hyps: list[Hypothesis], hits: list[TermHit], engine: Engine, keep: set[int]
                       ) -> tuple[Hypothesis, str]:
-    """The retry's pick: most required terms present, then fewest placeholder faults, then score order."""
+    """The retry's pick: most required terms present, then fewest placeholder faults, then most other terms
+    present, then score order."""
     best_key, best = None, None
     for rank, h in enumerate(hyps):
         en, failed = restore(h.text, hits, engine)
         present = sum(1 for i in keep if term_rendered(hits[i], en))
         faults = sum(1 for i in failed if i not in keep)
-        key = (-present, faults, rank)
+        # Then the other terms (for an engine without placeholders they were never protected).
+        others = sum(1 for i in range(len(hits)) if i not in keep and term_rendered(hits[i], en))
+        key = (-present, faults, -others, rank)
         if best_key is None or key < best_key:
             best_key, best = key, (h, en)
     return best
 
 
-def _decode(engine: Engine, texts: list[str], num_hypotheses: int) -> dict[str, list[Hypothesis]]:
-    """Decode each distinct text once, shortest first (the engine batches them), keyed by text."""
-    unique = sorted(set(texts), key=lambda t: (len(t), t))
+def _decode(engine: Engine, texts: list[str], num_hypotheses: int,
+            contexts: dict[str, SentenceContext] | None = None) -> dict[str, list[Hypothesis]]:
+    """Decode each distinct text once, shortest first (the engine batches them), keyed by text.
+
+    An engine with ``uses_context`` (an LLM, which reads a batch as one passage) gets them in reading
+    order instead, with ``contexts`` (text -> its context)."""
+    with_context = getattr(engine, "uses_context", False)
+    unique = list(dict.fromkeys(texts)) if with_context else sorted(set(texts), key=lambda t: (len(t), t))
     if not unique:
         return {}
-    results = engine.translate_batch(unique, num_hypotheses=num_hypotheses)
+    if with_context:
+        results = engine.translate_batch(unique, num_hypotheses=num_hypotheses,
+                                         context=[(contexts or {}).get(t, SentenceContext()) for t in unique])
+    else:
+        results = engine.translate_batch(unique, num_hypotheses=num_hypotheses)
     return {t: (hyps or [Hypothesis("")]) for t, hyps in zip(unique, results)}
+
+
+def _context(w: _Work, engine: Engine, keep: set[int] | frozenset = frozenset()) -> SentenceContext:
+    """The terms of a work item (placeholder, or "" where the term stays in Chinese) and its headline."""
+    terms = tuple(TermContext("" if i in keep else engine.placeholder(i), h.zh, h.en) for i, h in enumerate(w.hits))
+    return SentenceContext(terms=terms, headline=w.headline)
 
 
 def translate_edition(edition: Edition, engine: Engine, glossary=None, memory: Memories | None = None,
@@ -202,6 +232,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory: M
 
     work: list[_Work] = []
     remembered: list[Segment] = []
+    headlines = {id(seg): article.headline.zh for article in edition.articles for seg in article.segments()}
     human: list[Segment] = []
     for seg in edition.segments():
         for stale in ("missed-term", "review-vs-glossary"):  # from an earlier translation of this segment
@@ -229,16 +260,18 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory: M
                 remembered.append(seg)
                 continue
         protected, hits = protect(seg, engine)
-        work.append(_Work(seg, hits, protected))
+        work.append(_Work(seg, hits, protected, headlines.get(id(seg), "")))
 
     # Pass 1: everything protected, n-best.
-    decoded = _decode(engine, [w.protected for w in work], num_hypotheses)
+    decoded = _decode(engine, [w.protected for w in work], num_hypotheses,
+                      {w.protected: _context(w, engine) for w in work})
     retry: list[_Work] = []
     for w in work:
         w.hypotheses = decoded[w.protected]
         best = _choose(w.hypotheses, w.hits, engine, set())
         en, failed = restore(best.text, w.hits, engine)
         w.segment.set_machine(en, engine.name, model_id, best.score)
+        w.failed = getattr(best, "problem", None) is not None
         for hit in w.hits:
             hit.status = "enforced"
         # A placeholder that did not come back is fine if the English is there anyway
@@ -252,12 +285,17 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory: M
             retry.append(w)
 
     # Pass 2 (repair): failed terms left in Chinese, hypotheses re-ranked by the terms' presence.
+    # A text that is the same as in pass 1 (its terms were in Chinese already) is not decoded again.
     if retry:
         texts = {id(w): protect(w.segment, engine, keep=w.retry_keep)[0] for w in retry}
-        redecoded = _decode(engine, list(texts.values()), num_hypotheses)
+        changed = [w for w in retry if texts[id(w)] != w.protected]
+        redecoded = _decode(engine, [texts[id(w)] for w in changed], num_hypotheses,
+                            {texts[id(w)]: _context(w, engine, w.retry_keep) for w in changed})
         for w in retry:
-            best, en = _rerank_for_terms(redecoded[texts[id(w)]], w.hits, engine, w.retry_keep)
+            hyps = redecoded.get(texts[id(w)]) or w.hypotheses
+            best, en = _rerank_for_terms(hyps, w.hits, engine, w.retry_keep)
             w.segment.set_machine(en, engine.name, model_id, best.score)
+            w.failed = getattr(best, "problem", None) is not None
             _, failed = restore(best.text, w.hits, engine)
             for i, hit in enumerate(w.hits):
                 if i in w.retry_keep:
@@ -282,7 +320,7 @@ def translate_edition(edition: Edition, engine: Engine, glossary=None, memory: M
                                           options=key_options, score=w.segment.score,
                                           terms=[{"zh": h.zh, "en": h.en, "status": h.status}
                                                  for h in w.segment.terms])
-                              for w in work])
+                              for w in work if not w.failed])
         for seg in edition.segments():
             seg.suggestions = memory.suggestions(seg.text_key) if seg.text_key.strip() and not seg.is_human else []
     return edition

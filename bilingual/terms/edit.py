@@ -8,22 +8,39 @@ renamed over it, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import GlossaryError
 from ..files import atomic_path
+from ..zh.script import has_han
 from .glossary import COLUMNS, LOCAL_FILE_NAME, Term, glossary_files, is_national
 from .lint import errors_in, lint_paths, read_rows
 
 HEADER = "\t".join(COLUMNS)
+# A tab, and every character str.splitlines() ends a line at (the glossary reader splits there): in a
+# field any of them would start a second, hidden row.
+_BREAKS = re.compile("[\t\n\v\f\r\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
+def clean_field(text: str) -> str:
+    """One glossary field on one line: tabs and line separators of any kind become one space."""
+    return " ".join(_BREAKS.sub(" ", text or "").split(" ")).strip()
 # The note of a row a machine drafted (``glossary suggest --out``): never imported until a person replaces it.
 DRAFT_NOTE = "draft: review"
 
 
 def format_row(term: Term) -> str:
-    """A Term as one TSV line (no newline); tabs and newlines in fields become spaces."""
+    """A Term as one TSV line (no line end); tabs and line separators in fields become spaces."""
     cells = [term.zh, term.en, term.type, term.status, "|".join(term.variants), term.note]
-    return "\t".join(c.replace("\t", " ").replace("\n", " ").strip() for c in cells)
+    return "\t".join(clean_field(c) for c in cells)
+
+
+def check_direction(term: Term, path: Path | str | None = None) -> None:
+    """GlossaryError when a term's Chinese has no Chinese and its English does (the arguments swapped)."""
+    if not has_han(term.zh) and has_han(term.en):
+        raise GlossaryError(f"{term.zh!r} -> {term.en!r}: the source is not Chinese and the target is; "
+                            "Chinese first, then English", path)
 
 
 def _current_text(path: Path) -> str:
@@ -53,20 +70,41 @@ def write_checked(path: Path, text: str, glossary_paths: list[Path] | None = Non
         tmp.write_text(text, encoding="utf-8")
 
 
-def add_terms(path: Path, terms: list[Term], glossary_paths: list[Path] | None = None) -> int:
-    """Append rows to ``path`` (created with a header if missing); rows already present are skipped.
+def _present_rows(paths: list[Path]) -> set[tuple[str, str, str]]:
+    """(zh, en, status) of every readable row in ``paths`` (a bad row or file is lint's business, not ours)."""
+    present = set()
+    for f in paths:
+        try:
+            rows, _ = read_rows(str(f), _current_text(f), 0)
+        except GlossaryError:
+            continue
+        present.update((clean_field(t.zh), clean_field(t.en), t.status) for t in rows)
+    return present
 
-    Returns the number of rows added. Refused (GlossaryError) if the result would not lint.
+
+def add_terms(path: Path, terms: list[Term], glossary_paths: list[Path] | None = None) -> int:
+    """Append rows to ``path`` (created with a header if missing); rows already present in ``path`` or in
+    any file of ``glossary_paths`` (a national row re-imported from an export) are skipped.
+
+    Returns the number of rows added. Refused (GlossaryError) if a term's source and target look swapped
+    or the result would not lint.
     """
     path = Path(path)
     text = _current_text(path)
-    rows, _ = read_rows(str(path), text, 0)
-    present = {(t.zh, t.en, t.status) for t in rows}  # status normalised: "" reads as preferred
+    others = []
+    if glossary_paths is not None:
+        try:
+            others = [f for f in glossary_files(glossary_paths) if f.resolve() != path.resolve()]
+        except GlossaryError:
+            others = []
+    present = _present_rows([path, *others])  # status normalised: "" reads as preferred
     new_lines = []
     for t in terms:
-        if (t.zh, t.en, t.status) in present:
+        check_direction(t, path.name)
+        key = (clean_field(t.zh), clean_field(t.en), t.status)
+        if key in present:
             continue
-        present.add((t.zh, t.en, t.status))
+        present.add(key)
         new_lines.append(format_row(t))
     if not new_lines:
         return 0
@@ -122,6 +160,7 @@ def replace_row(path: Path, line: int, old_zh: str, term: Term, glossary_paths: 
     would not lint; the file is then unchanged.
     """
     path = Path(path)
+    check_direction(term, path.name)
     lines = _current_text(path).splitlines(keepends=True)
     if not 1 <= line <= len(lines) or lines[line - 1].split("\t")[0].strip() != old_zh:
         raise GlossaryError("the row changed meanwhile; search again", path.name, line)

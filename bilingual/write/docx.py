@@ -307,10 +307,24 @@ class _DocxBuilder:
 
     # -- content -------------------------------------------------------------
     def build(self):
+<<<<<<< HEAD
         self._add_masthead()
         for number, article in enumerate(self.edition.articles):
             self._add_heads(article, rule=number > 0)
             if self.layout == "side-by-side":
+=======
+        doc = self.doc
+        masthead = self._paragraph("Masthead")
+        # Without a paper's name the masthead says what this is: a file name is no paper's name.
+        self._add_run(masthead, self.edition.paper or "Bilingual edition", "zh")
+        dateline = self._paragraph("Colophon")
+        bits = [b for b in (self.edition.date, self.edition.place, "Bilingual edition" if self.edition.paper else "",
+                            engine_note(self.edition)) if b]
+        self._add_run(dateline, " \u00b7 ".join(bits), "en")
+        for article in self.edition.articles:
+            self._add_heads(article)
+            if self.options.layout == "side-by-side":
+>>>>>>> main
                 self._add_sentence_table(article)
             else:
                 self._add_paragraphs(article)

@@ -48,7 +48,10 @@ def test_add_then_remove_keeps_comments_and_order(folder):
     assert after.startswith(before) and after.endswith("来雁塔\tLaiyan Pagoda\tplace\tpreferred\t\ttest\n")
     found = run("--glossary", str(folder), "find", "参观来雁塔")
     assert "Laiyan Pagoda" in found.stdout
-    removed = run("--glossary", str(folder), "remove", "来雁塔")
+    asked = run("--glossary", str(folder), "remove", "来雁塔")  # every file that has it: says which, needs --yes
+    assert asked.returncode == 2 and f"from {local}: line " in asked.stderr and "--yes" in asked.stderr
+    assert "来雁塔\tLaiyan Pagoda" in local.read_text(encoding="utf-8")
+    removed = run("--glossary", str(folder), "remove", "来雁塔", "--yes")
     assert removed.returncode == 0, removed.stderr
     assert local.read_text(encoding="utf-8") == before
 
@@ -67,7 +70,7 @@ def test_add_that_would_fail_lint_is_refused(folder):
 def test_tsv_tbx_tsv_round_trip_is_lossless(folder, tmp_path):
     tbx = tmp_path / "out.tbx"
     assert run("--glossary", str(folder), "export", str(tbx)).returncode == 0
-    assert b"<martif" in tbx.read_bytes() and b"subjectField" in tbx.read_bytes()
+    assert b'<martif type="TBX-Basic"' in tbx.read_bytes() and b'type="x-bilingual-type"' in tbx.read_bytes()
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     target = fresh / "imported.tsv"

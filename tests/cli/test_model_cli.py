@@ -41,17 +41,18 @@ def run_cli(*args: str, cwd: Path, stdin: str | None = None):
 def test_model_install_list_remove(tiny_package_file, tmp_path):
     data = ["--data-dir", str(tmp_path / "data")]
     empty = run_cli("model", *data, "list", cwd=tmp_path)
-    assert empty.returncode == 0 and "no packages installed" in empty.stdout
+    assert empty.returncode == 0 and "no models installed" in empty.stdout
 
     installed = run_cli("model", *data, "install", str(tiny_package_file), cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr
-    assert "installed translate-zh_en-0.1-test (zh->en 0.1-test)" in installed.stdout
+    assert "installed translate-zh_en-0.1-test (argos zh->en 0.1-test)" in installed.stdout
 
     listed = run_cli("model", *data, "list", cwd=tmp_path)
-    assert listed.stdout.startswith("* translate-zh_en-0.1-test  zh->en  0.1-test  ")
+    row = listed.stdout.splitlines()[1].split()
+    assert row[:4] == ["*", "translate-zh_en-0.1-test", "argos", "zh->en"] and row[5] in ("KB", "MB")
 
     removed = run_cli("model", *data, "remove", "translate-zh_en-0.1-test", cwd=tmp_path)
-    assert removed.returncode == 0 and "removed translate-zh_en-0.1-test" in removed.stdout
+    assert removed.returncode == 0 and "removed translate-zh_en-0.1-test (argos" in removed.stdout
     assert not (tmp_path / "data" / "packages" / "translate-zh_en-0.1-test").exists()
 
 
@@ -61,7 +62,7 @@ def test_model_install_refusals_are_one_line_errors(wrong_language_package_file,
     assert wrong.stderr.count("\n") == 1
     assert wrong.stderr.startswith(f"bilingual: error: {wrong_language_package_file}: package translates en -> de")
     missing = run_cli("model", "remove", "nothing-here", cwd=tmp_path)
-    assert missing.returncode == 1 and "no installed package named 'nothing-here'" in missing.stderr
+    assert missing.returncode == 1 and "no installed model named 'nothing-here'" in missing.stderr
 
 
 def test_tm_stats_export_import_clear(tmp_path):
@@ -82,7 +83,11 @@ def test_tm_stats_export_import_clear(tmp_path):
     assert "removed 1 units" in cleared.stdout and "kept 1 units of a person's English" in cleared.stdout
     assert "machine English: 0" in run_cli("tm", "stats", cwd=tmp_path).stdout
     assert "removed 1 units" in run_cli("tm", "clear", "--yes", "--include-human", cwd=tmp_path).stdout
-    other = run_cli("tm", "--out", "elsewhere", "stats", cwd=tmp_path)  # another project: its own memory
+    typo = run_cli("tm", "--out", "elsewhere", "stats", cwd=tmp_path)  # no such project: said, nothing made
+    assert typo.returncode == 2 and "elsewhere does not exist" in typo.stderr
+    assert not (tmp_path / "elsewhere").exists()
+    (tmp_path / "elsewhere").mkdir()
+    other = run_cli("tm", "stats", "--out", "elsewhere", cwd=tmp_path)  # another project: its own memory
     assert "a person's English: 0" in other.stdout
 
 
@@ -113,12 +118,19 @@ def test_translate_text_argos_without_model_is_a_clear_error(tmp_path):
     assert "no zh->en model is installed" in result.stderr
 
 
-def test_translate_text_rejects_non_utf8_input_in_one_line(tmp_path):
+def test_translate_text_reads_gbk_as_pages_do_and_refuses_binary_in_one_line(tmp_path):
     # The real console script: stdin bytes as a shell pipes them.
-    result = subprocess.run([str(CONSOLE_SCRIPT), "translate-text", "--engine", "gloss"], cwd=tmp_path,
-                            capture_output=True, input="他说\n".encode("gb18030"), timeout=300)
-    assert result.returncode == 1
-    assert result.stderr.decode() == "bilingual: error: <stdin>:1: not valid UTF-8 (text, byte 0)\n"
+    text = "市委书记刘越高说。\n他在会议上讲话。\n"
+    result = subprocess.run([str(CONSOLE_SCRIPT), "translate-text", "--engine", "gloss", "--no-cache"], cwd=tmp_path,
+                            capture_output=True, input=text.encode("gbk"), timeout=300)
+    assert result.returncode == 0, result.stderr.decode()
+    lines = result.stdout.decode().split("\n")
+    assert len(lines) == 3 and "Liu Yuegao" in lines[0]
+    binary = subprocess.run([str(CONSOLE_SCRIPT), "translate-text", "--engine", "gloss"], cwd=tmp_path,
+                            capture_output=True, input=b"\x00\x01\x02PK\x03\x04" * 50, timeout=300)
+    assert binary.returncode == 1
+    err = binary.stderr.decode()
+    assert err.startswith("bilingual: error: <stdin>") and err.count("\n") == 1
 
 
 def test_translate_text_with_gloss_applies_glossary_and_names(tmp_path):

@@ -1,4 +1,4 @@
-"""Fixtures for the neural engine: a tiny but real Argos package, built once per session.
+"""Fixtures for the neural engines: tiny but real models of each kind, built once per session.
 
 The package is what a user would install: a zip (``.argosmodel``) holding
 ``metadata.json``, a CTranslate2 model saved through the model spec API
@@ -7,8 +7,14 @@ some English. The weights are random, so the English is garbage: the tests
 check mechanics (loading, batching, n-best, placeholders, restore, flags, TM),
 never translation quality.
 
+The same is done for the other kinds the tool recognises: an OPUS-MT (Marian) model as
+CTranslate2's Transformers converter writes it (post-norm, SiLU, decoder started from a
+zero embedding, separate source/target SentencePiece and vocabularies), and NLLB-200 /
+M2M-100 models (pre-norm, one SentencePiece, language tokens in the vocabulary).
+
 ``build_random_argos_package`` is also used by ``bench/translate.py`` with
-Transformer-base sizes.
+Transformer-base sizes; ``fake_llm.py`` holds the fake OpenAI-compatible server the LLM
+tests and ``bench/llm.py`` run.
 """
 
 from __future__ import annotations
@@ -58,13 +64,13 @@ def training_lines() -> list[str]:
     return chinese * 2 + english
 
 
-def train_sentencepiece(out_path: Path, vocab_size: int = 1000) -> Path:
-    """Train a unigram SentencePiece model on ``training_lines`` (about a second)."""
+def train_sentencepiece(out_path: Path, vocab_size: int = 1000, lines: list[str] | None = None) -> Path:
+    """Train a unigram SentencePiece model on ``lines`` (default ``training_lines``; about a second)."""
     import sentencepiece as spm
 
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(training_lines()),
+        sentence_iterator=iter(lines or training_lines()),
         model_writer=model,
         vocab_size=vocab_size,
         model_type="unigram",
@@ -77,8 +83,11 @@ def train_sentencepiece(out_path: Path, vocab_size: int = 1000) -> Path:
     return out_path
 
 
-def _random_weights(spec, *, vocab_size: int, d_model: int, ffn: int, seed: int) -> None:
-    """Fill every required weight of a TransformerSpec with small random numbers of the right shape."""
+def _random_weights(spec, *, vocab_size: int, d_model: int, ffn: int, seed: int,
+                    source_vocab_size: int | None = None) -> None:
+    """Fill every required weight of a TransformerSpec with small random numbers of the right shape.
+
+    ``source_vocab_size``: the encoder's vocabulary when it differs from the decoder's (``vocab_size``)."""
     import numpy as np
     from ctranslate2.specs import model_spec
 
@@ -90,7 +99,7 @@ def _random_weights(spec, *, vocab_size: int, d_model: int, ffn: int, seed: int)
         if leaf in ("gamma", "beta"):
             return (d_model,)
         if "embeddings" in layer or layer == "projection":
-            return (vocab_size, d_model)
+            return (source_vocab_size or vocab_size if parts[0] == "encoder" else vocab_size, d_model)
         if layer.startswith("linear_"):
             block, index = parts[-3], int(layer.split("_")[1])
             if block == "ffn":
@@ -204,3 +213,123 @@ def installed_tiny_package(tiny_package_file, tmp_path) -> Path:
     data_dir = tmp_path / "data"
     install_package(str(tiny_package_file), data_dir=data_dir)
     return data_dir
+
+
+def _pieces(sp) -> list[str]:
+    """A SentencePiece model's ordinary pieces (no <unk>, <s>, </s>)."""
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())
+            if not (sp.is_control(i) or sp.is_unknown(i))]
+
+
+def build_random_opus_mt_model(out_dir: Path, *, name: str = "opus-mt-zh-en", num_layers: int = 2, d_model: int = 64,
+                               ffn: int = 128, num_heads: int = 4, vocab_size: int = 800, seed: int = 11,
+                               tokenizer_config: dict | None = None) -> Path:
+    """An OPUS-MT (Marian) zh->en model folder as ``ct2-transformers-converter`` writes it, random weights.
+
+    Separate SentencePiece models (``source.spm`` on the Chinese and English lines, ``target.spm``
+    on English only) and separate vocabularies, "</s>" and "<unk>" first as in Marian's
+    ``vocab.json``; post-norm Transformer with SiLU; the decoder starts from a zero embedding
+    with "</s>" as start token. ``tokenizer_config`` is written as the Hugging Face repository
+    has it (default: source_lang zho, target_lang eng); pass ``{}`` to leave it out.
+    """
+    import ctranslate2
+    import sentencepiece as spm
+    from ctranslate2.specs import common_spec
+
+    folder = Path(out_dir) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    train_sentencepiece(folder / "source.spm", vocab_size=vocab_size)
+    train_sentencepiece(folder / "target.spm", vocab_size=400,
+                        lines=[f"{line} {i}" for i in range(8) for line in ENGLISH_LINES])
+    source = ["</s>", "<unk>"] + _pieces(spm.SentencePieceProcessor(model_file=str(folder / "source.spm")))
+    target = ["</s>", "<unk>"] + _pieces(spm.SentencePieceProcessor(model_file=str(folder / "target.spm")))
+
+    spec = ctranslate2.specs.TransformerSpec.from_config((num_layers, num_layers), num_heads, pre_norm=False,
+                                                         activation=common_spec.Activation.SWISH)
+    spec.decoder.start_from_zero_embedding = True
+    spec.config.decoder_start_token = "</s>"
+    _random_weights(spec, vocab_size=len(target), source_vocab_size=len(source), d_model=d_model, ffn=ffn,
+                    seed=seed)
+    spec.register_source_vocabulary(source)
+    spec.register_target_vocabulary(target)
+    spec.validate()
+    spec.save(str(folder))
+    config = {"source_lang": "zho", "target_lang": "eng"} if tokenizer_config is None else tokenizer_config
+    if config:
+        (folder / "tokenizer_config.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+def build_random_multilingual_model(out_dir: Path, kind: str = "nllb", *, name: str | None = None,
+                                    num_layers: int = 2, d_model: int = 64, ffn: int = 128, num_heads: int = 4,
+                                    vocab_size: int = 1000, seed: int = 13, languages: tuple[str, ...] | None = None
+                                    ) -> Path:
+    """An NLLB-200 (``kind="nllb"``) or M2M-100 (``"m2m100"``) model folder as CTranslate2's converter writes
+    it, random weights: pre-norm, one SentencePiece model (``sentencepiece.bpe.model``), one shared
+    vocabulary with the fairseq specials first and the language tokens after the pieces."""
+    import ctranslate2
+    import sentencepiece as spm
+
+    default = {"nllb": ("eng_Latn", "fra_Latn", "zho_Hans", "zho_Hant"), "m2m100": ("__en__", "__fr__", "__zh__")}
+    folder = Path(out_dir) / (name or {"nllb": "nllb-200-tiny", "m2m100": "m2m100-tiny"}[kind])
+    folder.mkdir(parents=True, exist_ok=True)
+    sp_path = train_sentencepiece(folder / "sentencepiece.bpe.model", vocab_size=vocab_size)
+    vocab = ["<s>", "<pad>", "</s>", "<unk>"] + _pieces(spm.SentencePieceProcessor(model_file=str(sp_path)))
+    vocab += list(languages if languages is not None else default[kind]) + ["<mask>"]
+
+    spec = ctranslate2.specs.TransformerSpec.from_config(num_layers, num_heads, pre_norm=True)
+    spec.config.decoder_start_token = "</s>"
+    _random_weights(spec, vocab_size=len(vocab), d_model=d_model, ffn=ffn, seed=seed)
+    spec.register_source_vocabulary(vocab)
+    spec.register_target_vocabulary(vocab)
+    spec.validate()
+    spec.save(str(folder))
+    return folder
+
+
+def build_no_placeholder_argos_package(out_dir: Path) -> Path:
+    """An Argos package whose SentencePiece saw Chinese only: no Latin letter, digit, # or @ is in its
+    vocabulary, so no placeholder form survives (the engine must fall back to verify-and-repair)."""
+    chinese = [re.sub(r"[0-9A-Za-z#@＃＠０-９]", "", line) for line in training_lines() if re.search(r"[\u4e00-\u9fff]", line)]
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    sp = train_sentencepiece(Path(out_dir) / "chinese-only.model", vocab_size=1000, lines=[c for c in chinese if c])
+    return build_random_argos_package(Path(out_dir), sentencepiece_model=sp, package_version="0.2-noph")
+
+
+@pytest.fixture(scope="session")
+def opus_mt_folder(tmp_path_factory) -> Path:
+    """A tiny random-weight OPUS-MT zh->en CTranslate2 folder (not installed)."""
+    return build_random_opus_mt_model(tmp_path_factory.mktemp("opus-build"))
+
+
+@pytest.fixture(scope="session")
+def nllb_folder(tmp_path_factory) -> Path:
+    return build_random_multilingual_model(tmp_path_factory.mktemp("nllb-build"), "nllb")
+
+
+@pytest.fixture(scope="session")
+def m2m100_folder(tmp_path_factory) -> Path:
+    return build_random_multilingual_model(tmp_path_factory.mktemp("m2m-build"), "m2m100")
+
+
+@pytest.fixture(scope="session")
+def no_placeholder_package_file(tmp_path_factory) -> Path:
+    return build_no_placeholder_argos_package(tmp_path_factory.mktemp("noph-build"))
+
+
+def load_fake_llm_module():
+    """``tests/engines/fake_llm.py`` as a module (for tests and the bench)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fake_llm", Path(__file__).with_name("fake_llm.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def fake_llm():
+    """A fake OpenAI-compatible server on loopback, started for the test and stopped after it."""
+    server = load_fake_llm_module().FakeLLM()
+    with server:
+        yield server

@@ -92,21 +92,21 @@ def _essentials(terms):
 def test_tbx_round_trip_keeps_everything(tmp_path):
     terms = load_glossary().terms
     path = tmp_path / "g.tbx"
-    path.write_bytes(export_tbx(terms))
+    path.write_bytes(export_tbx(terms).data)
     assert _essentials(import_terms(path)) == _essentials(terms)
 
 
 def test_tsv_round_trip(tmp_path):
     terms = load_glossary().terms
     path = tmp_path / "g.tsv"
-    path.write_bytes(export_tsv(terms))
+    path.write_bytes(export_tsv(terms).data)
     assert _essentials(import_terms(path)) == _essentials(terms)
 
 
 def test_csv_is_source_target_and_imports_with_a_type(tmp_path):
     terms = [Term("湘江", "Xiangjiang River, Hunan", "place"), Term("李光耀", "Lee Kuan Yew", "person", "forbidden")]
     path = tmp_path / "g.csv"
-    path.write_bytes(export_csv(terms))
+    path.write_bytes(export_csv(terms).data)
     assert path.read_text(encoding="utf-8").splitlines() == ['"湘江","Xiangjiang River, Hunan"']
     (back,) = import_terms(path, default_type="place")
     assert (back.zh, back.en, back.type) == ("湘江", "Xiangjiang River, Hunan", "place")

@@ -7,8 +7,10 @@ other than inside the zh of a longer expected row (外交部 inside 外交部长
 the ministry). A row whose zh spans sentences is checked on the English of those sentences.
 
 The shares are printed per page and per kind (``pytest -s``) and must not fall below the floors
-below: they were measured when the rules of issue 14 went in (before them, with the same glossary
-data: 357 of 612 rows, 58%; datelines 0 of 13, persons 98 of 109, places 37 of 57, titles 47 of 97).
+below. Measured: before the rules of issue 14, 357 of 612 rows (58%; datelines 0 of 13, persons 98
+of 109, places 37 of 57, titles 47 of 97); with them, 427 (70%); with the second glossary pass
+(discipline, economy, diplomacy, political system; written from official sources without these
+pages), 501 (82%).
 What still fails is mostly glossary wording or breadth (terms and slogans the glossary lacks or
 words otherwise) and the gloss engine's word-by-word English, not the rules measured here.
 """
@@ -27,11 +29,11 @@ DATA = Path(__file__).resolve().parent / "data" / "unseen"
 PAGES = sorted(DATA.glob("*.txt"))
 # Rows that must come out right, per page and per kind (measured; raise them as rules improve).
 PAGE_FLOORS = {
-    "cppcc-daily-2025-01-23": 65, "economic-daily-2024-04-17": 45, "hunan-daily-2024-01-23": 57,
-    "jiangxi-daily-2024-06-13": 38, "peoples-daily-2024-03-06": 59, "peoples-daily-2025-09-02": 53,
-    "weifang-daily-2024-04-30": 67, "xinhua-daily-telegraph-2024-08-24": 43,
+    "cppcc-daily-2025-01-23": 70, "economic-daily-2024-04-17": 57, "hunan-daily-2024-01-23": 61,
+    "jiangxi-daily-2024-06-13": 58, "peoples-daily-2024-03-06": 68, "peoples-daily-2025-09-02": 66,
+    "weifang-daily-2024-04-30": 71, "xinhua-daily-telegraph-2024-08-24": 50,
 }
-KIND_FLOORS = {"dateline": 13, "person": 108, "place": 51, "title": 78, "org": 64, "term": 106, "slogan": 7}
+KIND_FLOORS = {"dateline": 13, "person": 108, "place": 53, "title": 78, "org": 69, "term": 162, "slogan": 18}
 
 
 def expected_rows(page: Path) -> list[tuple[str, str, list[str], str]]:

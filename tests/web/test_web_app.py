@@ -50,8 +50,8 @@ def test_library_lists_the_edition_with_headline_date_articles_engine(client):
     assert page.status_code == 200
     assert "坚决扛牢重大责任" in page.text
     assert f'href="/edition/{STEM}"' in page.text
-    assert "<td>gloss</td>" in page.text
-    assert '<td class="num">4</td>' in page.text
+    assert '<td data-label="Engine">gloss</td>' in page.text
+    assert '<td data-label="Articles" class="num">4 articles</td>' in page.text
     assert "default-src 'self'" in page.headers["content-security-policy"]
 
 
@@ -130,7 +130,7 @@ def test_no_stack_trace_on_internal_error(out_dir):
     def boom():
         raise RuntimeError("secret detail /home/x/.config")
 
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1:8000") as c:
         r = c.get("/boom")
     assert r.status_code == 500
     assert "Traceback" not in r.text and "secret detail" not in r.text
@@ -153,9 +153,11 @@ def _wait_job(client, job_id: str, limit: float = 120) -> dict:
 
 def test_upload_without_token_or_from_another_origin_is_refused(client):
     files = {"page": ("p.txt", "标题\n\n正文。".encode(), "text/plain")}
-    assert client.post("/upload", files=files, data={"csrf": ""}).status_code == 403
+    assert client.post("/upload", files=files, params={"csrf": ""}).status_code == 403
     token = _token(client)
-    r = client.post("/upload", files=files, data={"csrf": token}, headers={"Origin": "http://evil.example"})
+    assert client.post("/upload", files=files, data={"csrf": token},  # a token in the body comes too late
+                       headers={"Origin": "http://127.0.0.1:8000"}).status_code == 403
+    r = client.post("/upload", files=files, params={"csrf": token}, headers={"Origin": "http://evil.example"})
     assert r.status_code == 403
 
 
@@ -163,12 +165,16 @@ def test_upload_type_and_size_are_bounded(client):
     token = _token(client)
     headers = {"Origin": "http://127.0.0.1:8000"}
     r = client.post("/upload", files={"page": ("x.exe", b"MZ", "application/octet-stream")},
-                    data={"csrf": token}, headers=headers)
+                    params={"csrf": token}, headers=headers)
     assert r.status_code == 415
     big = b"a" * (5 * 1024 * 1024 + 1)
-    r = client.post("/upload", files={"page": ("big.txt", big, "text/plain")}, data={"csrf": token},
+    r = client.post("/upload", files={"page": ("big.txt", big, "text/plain")}, params={"csrf": token},
                     headers=headers)
     assert r.status_code == 413
+    txt = b"a" * 2_000_001  # under the web page's cap, over the text reader's 2 MB
+    r = client.post("/upload", files={"page": ("big.txt", txt, "text/plain")}, params={"csrf": token},
+                    headers=headers)
+    assert r.status_code == 413 and "2 MB" in r.text
 
 
 def test_upload_with_script_and_remote_urls_is_escaped_and_fetches_nothing(client, out_dir, monkeypatch):
@@ -187,7 +193,7 @@ def test_upload_with_script_and_remote_urls_is_escaped_and_fetches_nothing(clien
             "<p>市民在公园散步。<img src='http://198.51.100.7/a.png'> 天气很好。</p></body></html>")
     token = _token(client)
     r = client.post("/upload", files={"page": ("攻击 <b>.html", page.encode(), "text/html")},
-                    data={"csrf": token}, headers={"Origin": "http://127.0.0.1:8000", "Accept": "application/json"})
+                    params={"csrf": token}, headers={"Origin": "http://127.0.0.1:8000", "Accept": "application/json"})
     assert r.status_code == 202, r.text
     job = r.json()
     status = _wait_job(client, job["id"])

@@ -140,3 +140,216 @@ def test_browser_review_with_the_keyboard_regenerates_and_keeps_the_edit(tmp_pat
         shutil.copy(tmp_path / "review.png", "/tmp/review-screenshot.png")
     except OSError:
         pass
+
+
+def _request_head(url: str, path: str, length: int, cookie: str | None, query: str = "") -> bytes:
+    """Send only the headers of a POST with a ``length``-byte body to the real server; its answer (no body sent)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    head = (f"POST {path}{'?' + query if query else ''} HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: {url}\r\n"
+            f"Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {length}\r\n"
+            + (f"Cookie: bilingual_csrf={cookie}\r\n" if cookie else "") + "\r\n")
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        return sock.recv(4096)
+
+
+def test_real_server_refuses_an_oversize_upload_before_its_body_is_sent(server):
+    import httpx
+
+    _, _, url = server
+    with httpx.Client(base_url=url) as client:
+        client.get("/upload")
+        token = client.cookies.get("bilingual_csrf")
+    # The answer comes back while not one byte of the 200 MB body has been sent.
+    assert _request_head(url, "/upload", 200_000_000, token, f"csrf={token}").startswith(b"HTTP/1.1 413")
+    assert _request_head(url, "/upload", 1_000_000, None).startswith(b"HTTP/1.1 403")
+    with socket_to(url) as sock:  # a rebinding page's Host
+        sock.sendall(b"GET /glossary HTTP/1.1\r\nHost: attacker.example:8765\r\n\r\n")
+        assert sock.recv(4096).startswith(b"HTTP/1.1 421")
+
+
+def socket_to(url: str):
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return socket.create_connection((parts.hostname, parts.port), timeout=10)
+
+
+def test_jobs_survive_a_server_restart_in_the_browser(tmp_path):
+    """Upload three pages, kill the server at once (as a crash would), start it again on the same folder: the
+    job pages in Chromium show the jobs resumed and finished, and the editions open."""
+    import os
+    import signal
+
+    import httpx
+
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    bench = _bench()
+    out = tmp_path / "out"
+    out.mkdir()
+    proc, url = bench.start_server(out)
+    ids = []
+    try:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            client.get("/upload")
+            token = client.cookies.get("bilingual_csrf")
+            for n in range(3):
+                r = client.post("/upload", params={"csrf": token}, headers={"Origin": url, "Accept": "application/json"},
+                                files={"page": (f"restart-{n}.txt", SEED.read_bytes(), "text/plain")})
+                assert r.status_code == 202, r.text
+                ids.append(r.json()["id"])
+            before = client.get(f"/api/jobs/{ids[-1]}").json()
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert before["state"] == "queued" and before["position"] >= 1  # it was waiting when the server died
+    proc, url = bench.start_server(out)
+    try:
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                              "--disable-component-update", "--disable-sync", "--no-first-run"])
+            try:
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                page.goto(f"{url}/jobs/{ids[-1]}")
+                assert page.locator("#state").inner_text() in ("queued", "translating", "done")
+                page.wait_for_selector("#edition-link:not([hidden])", timeout=180_000)
+                assert page.locator("#state").inner_text() == "done"
+                assert page.locator("#cancel-form").is_hidden()
+                page.screenshot(path=str(tmp_path / "job-after-restart.png"), full_page=True)
+                page.click("#edition-link")
+                page.wait_for_selector("#quality")
+                assert "restart-2" in page.url
+                for job_id in ids[:-1]:
+                    page.goto(f"{url}/jobs/{job_id}")
+                    page.wait_for_selector("#edition-link:not([hidden])", timeout=180_000)
+            finally:
+                browser.close()
+    finally:
+        bench.stop_server(proc)
+    assert not any((out / ".uploads").iterdir())  # every source removed once translated
+    try:
+        shutil.copy(tmp_path / "job-after-restart.png", "/tmp/job-after-restart.png")
+    except OSError:
+        pass
+
+
+def _zip_bomb(path: Path, unzipped: int) -> None:
+    """A DOCX whose document.xml unzips to ``unzipped`` bytes of Chinese paragraphs (a few hundred KB zipped)."""
+    import zipfile
+
+    paragraph = "<w:p><w:r><w:t>市民在公园散步，天气很好。</w:t></w:r></w:p>".encode()
+    head = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats'
+            b'.org/wordprocessingml/2006/main"><w:body>')
+    tail = b"</w:body></w:document>"
+    types = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+             b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/'
+             b'document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.'
+             b'main+xml"/></Types>')
+    rels = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            b'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", types)
+        z.writestr("_rels/.rels", rels)
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f.write(head)
+            block = paragraph * 4096
+            for _ in range(unzipped // len(block)):
+                f.write(block)
+            f.write(tail)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+@pytest.mark.xfail(reason="needs the DOCX/HTML readers' unzipped-size bound (issue 19, bilingual/read/ on its own "
+                          "branch); passes once that is merged: then remove this marker", strict=False)
+def test_a_docx_zip_bomb_fails_its_job_with_the_server_memory_bounded(server, tmp_path):
+    import httpx
+
+    _, out, url = server
+    bomb = tmp_path / "bomb.docx"
+    _zip_bomb(bomb, 300_000_000)
+    assert bomb.stat().st_size < 2_000_000
+    pid = _server_pid(url)
+    with httpx.Client(base_url=url, timeout=60) as client:
+        client.get("/upload")
+        token = client.cookies.get("bilingual_csrf")
+        warm = client.post("/upload", params={"csrf": token}, headers={"Origin": url, "Accept": "application/json"},
+                           files={"page": ("warm.txt", "市民在公园散步。\n".encode(), "text/plain")}).json()
+        _wait(client, warm["id"])  # the engine and glossary loaded: the baseline includes them
+        baseline = _peak_rss_mb(pid)
+        r = client.post("/upload", params={"csrf": token}, headers={"Origin": url, "Accept": "application/json"},
+                        files={"page": ("bomb.docx", bomb.read_bytes(), "application/octet-stream")})
+        assert r.status_code in (202, 413), r.text
+        if r.status_code == 202:
+            status = _wait(client, r.json()["id"], limit=60)  # refused in seconds, not minutes of parsing
+            assert status["state"] == "failed", status
+        peak = _peak_rss_mb(pid)
+    assert peak - baseline < 150, (baseline, peak)
+
+
+def _server_pid(url: str) -> int:
+    import subprocess as sp
+
+    port = url.rsplit(":", 1)[1]
+    found = sp.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    return int(found.split("pid=")[1].split(",")[0])
+
+
+def _wait(client, job_id: str, limit: float = 180) -> dict:
+    import time
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/jobs/{job_id}").json()
+        if status["state"] in ("done", "failed", "cancelled"):
+            return status
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} not finished: {status}")
+
+
+def test_browser_failed_upload_offers_retry_and_no_edition_link_and_the_form_checks_first(server, tmp_path):
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    _, out, url = server
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\x00\x01\x02" * 300)
+    wrong = tmp_path / "page.pdf"
+    wrong.write_bytes(b"%PDF-1.7\n")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "/upload")
+            page.set_input_files("#page", str(wrong))  # refused in the page: nothing is sent
+            assert page.locator("#upload-error").is_visible() and page.locator("#submit").is_disabled()
+            assert "not a page this tool reads" in page.locator("#upload-error").inner_text()
+            page.set_input_files("#page", str(broken))
+            page.click("#submit")
+            page.wait_for_url("**/jobs/*")
+            page.wait_for_selector("#job[data-state='failed']", timeout=120_000)
+            assert not page.locator("#edition-link").is_visible()
+            assert page.locator("#retry").is_visible() and not page.locator("#cancel").is_visible()
+            assert "binary" in page.locator("#message").inner_text()
+            page.click("#retry")
+            page.wait_for_selector("#job[data-state='failed']", timeout=120_000)
+            page.goto(url + "/edition/nothing-here")
+            assert page.locator("#back").is_visible() and "There is no edition" in page.inner_text("#error-message")
+        finally:
+            browser.close()
