@@ -89,7 +89,7 @@ def running_head(edition: Edition, layout: str) -> str:
     zh, en = paper_names(edition, layout)
     date_en, date_zh = masthead_dates(edition, layout, weekday=False)
     bits = [b for b in (zh, en, date_en, date_zh) if b]
-    return " \u00b7 ".join(bits) or edition.stem
+    return " \u00b7 ".join(bits) or edition_label(layout)[0]  # a file name is no paper's name
 
 
 def edition_label(layout: str) -> tuple[str, str | None]:

@@ -307,24 +307,10 @@ class _DocxBuilder:
 
     # -- content -------------------------------------------------------------
     def build(self):
-<<<<<<< HEAD
         self._add_masthead()
         for number, article in enumerate(self.edition.articles):
             self._add_heads(article, rule=number > 0)
             if self.layout == "side-by-side":
-=======
-        doc = self.doc
-        masthead = self._paragraph("Masthead")
-        # Without a paper's name the masthead says what this is: a file name is no paper's name.
-        self._add_run(masthead, self.edition.paper or "Bilingual edition", "zh")
-        dateline = self._paragraph("Colophon")
-        bits = [b for b in (self.edition.date, self.edition.place, "Bilingual edition" if self.edition.paper else "",
-                            engine_note(self.edition)) if b]
-        self._add_run(dateline, " \u00b7 ".join(bits), "en")
-        for article in self.edition.articles:
-            self._add_heads(article)
-            if self.options.layout == "side-by-side":
->>>>>>> main
                 self._add_sentence_table(article)
             else:
                 self._add_paragraphs(article)
@@ -343,7 +329,8 @@ class _DocxBuilder:
             self._add_run(self._paragraph("Nameplate"), paper_zh, "zh")
         if paper_en or not paper_zh:
             plate = self._paragraph("Nameplate EN" if paper_zh else "Nameplate")
-            self._add_run(plate, paper_en or document_title(self.edition, self.layout), "en",
+            # Without a paper's name the nameplate says what this is: a file name is no paper's name.
+            self._add_run(plate, paper_en or edition_label(self.layout)[0], "en",
                           size=None if paper_zh else 24)
         date_en, date_zh = masthead_dates(self.edition, self.layout)
         label_en, label_zh = edition_label(self.layout)
