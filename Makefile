@@ -5,7 +5,8 @@
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.bilingual-installed
-DEBS    := libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core fontconfig poppler-utils chromium
+DEBS    := libharfbuzz-subset0 fonts-noto-cjk fonts-noto-core fonts-dejavu-core fontconfig poppler-utils chromium \
+           libreoffice-writer-nogui
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 

@@ -4,7 +4,7 @@ The edition repeats the seed page's articles with a fake English translation (no
 engine needed: writers never translate), sized to reach the target page count.
 Prints PDF render time and file size (targets: <= 10 s, <= 2 MB) and DOCX build time.
 A long edition is rendered in parts on all cores (bilingual.write.pdf_parts); the bench
-also renders it on one process (BILINGUAL_PDF_JOBS=1) in the same run and prints the ratio.
+also renders it on one process (WriteOptions(pdf_jobs=1)) in the same run and prints the ratio.
 
     .venv/bin/python bench/publish.py [--pages 100] [--out DIR]
 """
@@ -14,18 +14,20 @@ from __future__ import annotations
 import argparse
 import copy
 import math
-import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bilingual.config import usable_cpus  # noqa: E402
 from bilingual.model import Edition  # noqa: E402
+from bilingual.signature import Signature  # noqa: E402
 from bilingual.write import WriteOptions  # noqa: E402
 from bilingual.write.docx import write_docx  # noqa: E402
 from bilingual.write.pdf import write_pdf  # noqa: E402
@@ -37,14 +39,10 @@ WORDS = ("the city council said that work on the new project will continue throu
 
 def seed_edition() -> Edition:
     """The seed page as the reader sees it, or as plain text when the reader is not built yet."""
-    try:
-        from bilingual.pipeline import Config, read_edition
+    from bilingual.config import Config
+    from bilingual.pipeline import Pipeline
 
-        return read_edition(SEED, Config())
-    except ImportError:
-        from bilingual.stages.align import plain_chinese_edition
-
-        return plain_chinese_edition(SEED.read_text(encoding="utf-8"), str(SEED))
+    return Pipeline(Config()).read(SEED)
 
 
 def fake_translate(edition: Edition) -> Edition:
@@ -57,7 +55,7 @@ def fake_translate(edition: Edition) -> Edition:
             i += 7
         seg.en = " ".join(words).capitalize() + "."
         seg.engine = "bench"
-    edition.signature = {"engine": "bench", "model": "fake", "glossary": "none", "tool": "bench"}
+    edition.signature = Signature(engine="bench", model="fake", glossary="none", tool="bench")
     return edition
 
 
@@ -99,9 +97,9 @@ def main() -> int:
     edition = repeated(base, copies)
     segments = sum(1 for _ in edition.segments())
 
-    from bilingual.write.pdf_parts import plan_parts, render_jobs
+    from bilingual.write.pdf_parts import plan_parts
 
-    parts, jobs = len(plan_parts(edition, options.layout)), render_jobs()
+    parts, jobs = len(plan_parts(edition, options.layout)), usable_cpus()
     t, cpu = time.perf_counter(), cpu_seconds()
     pdf = write_pdf(edition, out / "bench.zh-en.pdf", options)
     pdf_seconds, pdf_cpu = time.perf_counter() - t, cpu_seconds() - cpu
@@ -109,11 +107,9 @@ def main() -> int:
     size_mb = pdf.stat().st_size / 1e6
 
     # The same edition on one process, for the ratio (same parts, same pages: only the pool differs).
-    os.environ["BILINGUAL_PDF_JOBS"] = "1"
     t = time.perf_counter()
-    one = write_pdf(edition, out / "one-process.zh-en.pdf", options)
+    one = write_pdf(edition, out / "one-process.zh-en.pdf", replace(options, pdf_jobs=1))
     one_seconds = time.perf_counter() - t
-    del os.environ["BILINGUAL_PDF_JOBS"]
     same = pdf_pages(one) == pages
 
     t, cpu = time.perf_counter(), cpu_seconds()

@@ -365,6 +365,7 @@ class Edition:
     warnings: list[PageWarning] = field(default_factory=list)
     # Masthead facts, from the page or from options.
     paper: str | None = None  # e.g. "衡阳晚报"
+    paper_en: str | None = None  # the paper's own English name, e.g. "Hengyang Evening News" (from the glossary)
     date: str | None = None  # ISO date, e.g. "2023-08-19"
     place: str | None = None  # English place name for title slots, e.g. "Hengyang"
     script: str = "simplified"  # "simplified" or "traditional": the source's script
@@ -402,6 +403,8 @@ class Edition:
             "signature": self.signature.to_dict() if self.signature is not None else None,
             "names": self.names,
         }
+        if self.paper_en is not None:  # only when known, so documents without it read as before
+            d["paper_en"] = self.paper_en
         if self.places:
             d["places"] = self.places
         return d
@@ -417,6 +420,7 @@ class Edition:
             articles=[Article.from_dict(a) for a in d["articles"]],
             warnings=[PageWarning(**w) for w in d.get("warnings") or []],
             paper=d.get("paper"),
+            paper_en=d.get("paper_en"),
             date=d.get("date"),
             place=d.get("place"),
             script=d.get("script", "simplified"),

@@ -43,8 +43,9 @@ from .stages.align import (
     split_english_sentences,
 )
 from .stages.bylines import render_bylines
+from .stages.decks import translate_decks
 from .stages.quality import flag_quality
-from .stages.review import apply_review
+from .stages.review import apply_review, tidy_english
 from .stages.segment import segment_edition
 from .stages.terms import find_terms
 from .stages.translate import translate_edition
@@ -277,7 +278,8 @@ class Pipeline:
         return segment_edition(edition, split_semicolons=self.config.split_semicolons)
 
     def translate(self, edition: Edition, source_sha256: str = "", previous: Edition | None = None) -> Edition:
-        """Find terms and names, translate with enforcement, verify and flag; stamp the signature.
+        """Find terms and names, translate with enforcement (a head's decks one by one), verify and flag; name
+        the paper in English from the glossary; stamp the signature.
 
         A person's English is kept: on the edition's own segments, on the ``previous`` edition of the
         same page (matched by segment id and Chinese, then by Chinese), and in the memories.
@@ -293,12 +295,20 @@ class Pipeline:
         edition = render_bylines(find_terms(edition, self.glossary), self.glossary)
         edition = translate_edition(edition, self.engine, glossary=self.glossary, memory=memories,
                                     options=self.options_key())
+        edition = translate_decks(edition, self.engine, glossary=self.glossary, memory=self.memories,
+                                  options=self.options_key())
+        self.name_paper(edition)
         edition = flag_quality(edition, self.glossary)
         edition.signature = self.signature(source_sha256)
         for line in dict.fromkeys(self.warnings + memories.problems):
             if not any(w.message == line for w in edition.warnings):
                 edition.warn("memory", line)
         return edition
+
+    def name_paper(self, edition: Edition) -> None:
+        """Set ``edition.paper_en``, when unset, to the glossary's English for the paper's Chinese name."""
+        if edition.paper and edition.paper_en is None and (term := self.glossary.lookup(edition.paper)):
+            edition.paper_en = term.en
 
     def write(self, edition: Edition, formats: tuple[str, ...] | None = None, out_dir: Path | None = None,
               only: bool = False) -> list[Path]:
@@ -443,8 +453,7 @@ class Pipeline:
         """
         if status not in REVIEW_STATUSES[1:]:
             raise UsageError(f"status must be translated or approved, not {status!r}")
-        en = " ".join(en.split())
-        if not en:
+        if not en.strip():
             raise UsageError("the English is empty")
         edition = self.previous_edition(stem)
         if edition is None:
@@ -452,6 +461,7 @@ class Pipeline:
         seg = edition.segment(segment_id)
         if seg is None:
             raise InputError(f"no segment {segment_id!r} in this edition", stem)
+        en = tidy_english(en, lines="\n" in (seg.en or ""))  # a head keeps a line per deck
         if base is not None and (seg.en or "") != base:
             raise ConflictError(f"segment {segment_id} was changed meanwhile (now: {seg.en!r:.80}); reload", stem)
         if seg.en == en and seg.status == status and seg.is_human:
@@ -480,6 +490,7 @@ class Pipeline:
         en_sentences = split_english_sentences(en_text)
         pairs = align_sentences(zh_sentences, en_sentences, term_pairs=glossary_anchors(self.glossary, zh_edition))
         edition = aligned_edition(zh_edition, en_sentences, pairs, english_source=Path(en_path).name)
+        self.name_paper(edition)
         written = self.write(edition)
         stored = self._remember_human([s for s in edition.segments() if s.zh and s.en]) if store else None
         return AlignResult(edition, pairs, len(zh_sentences), len(en_sentences), written, stored)
@@ -514,6 +525,7 @@ class Pipeline:
         edition = read_edition_json(json_path)
         out_dir = out_dir if out_dir is not None else json_path.parent.parent
         changed, problems = apply_review(edition, units, str(xliff_path))
+        self.name_paper(edition)
         if changed:
             flag_quality(edition, self.glossary)
             if edition.signature is not None:

@@ -99,6 +99,15 @@ def test_every_seed_sentence_once_and_in_order_in_json(model):
             assert "".join(s["zh"] for s in p["segments"]) in joined
 
 
+def test_paper_named_in_english_and_heads_translated_deck_by_deck(model):
+    assert (model["paper"], model["paper_en"]) == ("衡阳晚报", "Hengyang Evening News")  # from the glossary
+    for a in model["articles"]:
+        for part in ("kicker", "headline", "subtitle"):
+            head = a["heads"].get(part)
+            if head:  # one line of English per Chinese deck
+                assert len(head["en"].split("\n")) == len(head["zh"].split()), head
+
+
 def test_no_chinese_in_any_english(model):
     english = [s["en"] for a in model["articles"] for p in a["paragraphs"] for s in p["segments"]]
     english += [h["en"] for a in model["articles"] for h in a.get("heads", {}).values()]

@@ -38,13 +38,22 @@ def apply_review(edition: Edition, units: Iterable[ReviewedUnit], origin: str = 
             problems.append(f"{origin}: unit {unit.id!r}: source text changed "
                             f"({seg.zh!r} -> {unit.source!r}), not applied")
             continue
-        target = " ".join((unit.target or "").split())
+        target = tidy_english(unit.target or "", lines="\n" in (seg.en or ""))
         if not target:
             continue
         state = (unit.state or "").strip()
         status = "approved" if state in APPROVED_STATES else "translated"
         confirmed = state in HUMAN_STATES
-        if target != (seg.en or "") or (confirmed and (not seg.is_human or seg.status != status)):
+        if " ".join(target.split()) != " ".join((seg.en or "").split()) \
+                or (confirmed and (not seg.is_human or seg.status != status)):
             seg.set_human(target, "xliff", status, at=unit.date)
             changed.add(seg.id)
     return changed, problems
+
+
+def tidy_english(text: str, lines: bool) -> str:
+    """A reviewer's English with its spaces tidied; a head set a deck per line (its English has line breaks,
+    ``bilingual.stages.decks``) keeps the reviewer's line breaks, any other text is one line."""
+    if not lines:
+        return " ".join(text.split())
+    return "\n".join(tidy for line in text.splitlines() if (tidy := " ".join(line.split())))

@@ -19,8 +19,23 @@ from .. import __version__
 from ..config import WriteOptions
 from ..files import write_text_atomic
 from ..model import Edition, Segment
-from .common import CJK_FONTS, ENGLISH_FONTS, check_options, edition_title, engine_note, signature_line
+from ..zh.decks import split_decks, split_english_decks
+from .common import (
+    CJK_FONTS,
+    ENGLISH_FONTS,
+    bilingual_layout,
+    check_options,
+    document_title,
+    edition_label,
+    engine_note,
+    masthead_dates,
+    paper_names,
+    running_head,
+    signature_line,
+)
+from .measure import HEAD_TYPE, PAGE_MARGINS_MM, measures
 from .report import build_report
+from .typography import english_typography, keep_last_characters, keep_last_words
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -45,7 +60,7 @@ def css_string(text: str) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
-RUNNING_TITLE_CHARS = 60  # one line of 8pt italic beside the paper and date
+RUNNING_TITLE_CHARS = 48  # one line of 8pt italic beside the paper's names and the date
 
 
 def running_title(text: str | None) -> str:
@@ -59,49 +74,75 @@ def running_title(text: str | None) -> str:
     return cut.rstrip(",;:.") + "\u2026"
 
 
-def _segment_view(seg: Segment | None, options: WriteOptions) -> dict | None:
-    if seg is None:
-        return None
+def _segment_view(seg: Segment, options: WriteOptions, for_print: bool) -> dict:
+    """A body sentence as the templates show it: Chinese (kept from ending on one character in print) and
+    English in print typography (None when untranslated)."""
     flags = list(seg.flags)
     return {
         "id": seg.id,
-        "zh": seg.zh,
-        "en": seg.en,
+        "zh": keep_last_characters(seg.zh) if for_print else seg.zh,
+        "en": english_typography(seg.en) or None,
         "flags": flags,
         "flagged": bool(flags) and options.highlight_flags,
     }
 
 
-def edition_view(edition: Edition, options: WriteOptions, articles: range | None = None) -> dict:
+def _head_view(part: str, seg: Segment, options: WriteOptions, for_print: bool) -> dict:
+    """A head part (kicker, headline, subtitle, byline) with its decks, one line each, in both languages."""
+    view = _segment_view(seg, options, for_print)
+    zh_decks = split_decks(seg.zh) if part != "byline" else [seg.zh]
+    en_decks = [english_typography(d) for d in split_english_decks(seg.en)] if part != "byline" \
+        else [english_typography(seg.en)] if seg.en else []
+    if for_print:
+        zh_decks = [keep_last_characters(d) for d in zh_decks]
+        en_decks = [keep_last_words(d) for d in en_decks]
+    view.update(part=part, zh_decks=zh_decks, en_decks=en_decks)
+    return view
+
+
+def edition_view(edition: Edition, options: WriteOptions, articles: range | None = None,
+                 for_print: bool = False) -> dict:
     """The plain data the templates need, so templates hold layout only.
 
     ``articles`` picks the articles laid out (a part of a long PDF edition); everything said of
-    the edition as a whole (title, engine note, signature) still comes from all of it.
+    the edition as a whole (title, engine note, signature, column widths) still comes from all of it.
     """
     chosen = edition.articles if articles is None else [edition.articles[i] for i in articles]
-    title = edition_title(edition)
+    layout = options.layout
     articles_view = []
     for article in chosen:
-        heads = {part: _segment_view(seg, options) for part, seg in article.heads()}
+        zh_title = " ".join(split_decks(article.headline.zh))
+        en_title = " \u2014 ".join(english_typography(d) for d in split_english_decks(article.headline.en))
         articles_view.append({
             "id": article.id,
-            "running": running_title(article.headline.en or article.headline.zh),
-            "heads": heads,
-            "headline": _segment_view(article.headline, options),
+            "running": running_title(en_title or zh_title),
+            # The bookmark and the contents list name an article in the layout's languages.
+            "title_zh": zh_title if bilingual_layout(layout) else "",
+            "title_en": en_title,
+            "heads": [_head_view(part, seg, options, for_print) for part, seg in article.heads()
+                      if seg.zh.strip() or (seg.en or "").strip()],  # an untitled article has no empty h1
             "paragraphs": [
-                {"id": p.id, "segments": [_segment_view(s, options) for s in p.segments]}
+                {"id": p.id, "segments": [_segment_view(s, options, for_print) for s in p.segments]}
                 for p in article.paragraphs
             ],
         })
+    paper_zh, paper_en = paper_names(edition, layout)
+    date_en, date_zh = masthead_dates(edition, layout)
+    label_en, label_zh = edition_label(layout)
     return {
-        "title": title,
-        # The running header's left side: the masthead's paper (or title) and date.
-        "title_line": "  ".join(b for b in (edition.paper or title, edition.date) if b),
+        "title": document_title(edition, layout),
+        "running_head": running_head(edition, layout),
+        "paper_zh": paper_zh,
+        "paper_en": paper_en,
+        "date_en": date_en,
+        "date_zh": date_zh,
+        "label_en": label_en,
+        "label_zh": label_zh,
         "paper": edition.paper,
         "date": edition.date,
-        "place": edition.place,
         "source": edition.stem,
         "articles": articles_view,
+        "contents": len(edition.articles) > 1,
         "engine_note": engine_note(edition),
         "signature": signature_line(edition),
         "generated": _date.today().isoformat(),
@@ -132,28 +173,27 @@ def proof_view(edition: Edition) -> dict:
     }
 
 
-# Page margins of the PDF (top right bottom left). bilingual.write.pdf_parts stamps the page numbers
-# in the bottom margin, right-aligned on the text block, so it reads them from here.
-PAGE_MARGINS_MM = (20, 16, 20, 16)
-
-
 def render_html(edition: Edition, options: WriteOptions | None = None, for_print: bool = False,
                 articles: range | None = None, first: bool = True, last: bool = True) -> str:
     """The edition as an HTML string in ``options.layout``.
 
-    ``for_print`` adds the paged-media rules used by the PDF writer (paper size,
-    running header, engine footer) and leaves out screen-only CSS. ``articles``,
-    ``first`` and ``last`` make one part of a long PDF: only the first part has
-    the masthead and an unheaded first page, only the last the colophon.
+    ``for_print`` adds the paged-media rules used by the PDF writer (paper size, the Chinese grid,
+    running header, engine footer), keeps Chinese and headline decks from ending on a lone character,
+    and leaves out screen-only CSS and the contents list. ``articles``, ``first`` and ``last`` make
+    one part of a long PDF: only the first part has the masthead and an unheaded first page, only the
+    last the colophon.
     """
     options = options or WriteOptions()
     check_options(options)
     template = _environment().get_template("edition.html.j2")
     return template.render(
-        edition=edition_view(edition, options, articles),
+        edition=edition_view(edition, options, articles, for_print),
         part={"first": first, "last": last},
         page_margins=" ".join(f"{m}mm" for m in PAGE_MARGINS_MM),
+        measure=measures(edition, options.layout, options.paper),
+        head_type=HEAD_TYPE,
         layout=options.layout,
+        bilingual=bilingual_layout(options.layout),
         paper=options.paper,
         cjk_font=CJK_FONTS[options.cjk_font],
         english_fonts=ENGLISH_FONTS,

@@ -19,9 +19,10 @@ from ..config import WriteOptions
 from ..errors import OutputError
 from ..files import atomic_path
 from ..model import Edition
-from . import pdf_parts
+from . import pdf_finish, pdf_parts
 from .common import ENGLISH_FONTS, edition_title
-from .html import PAGE_MARGINS_MM, TEMPLATES_DIR, render_html
+from .html import TEMPLATES_DIR, render_html
+from .measure import PAGE_MARGINS_MM
 
 
 def _local_fetcher():
@@ -52,7 +53,7 @@ def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> b
     """
 
     options = options or WriteOptions()
-    parts = pdf_parts.plan_parts(edition, options.layout)
+    parts = pdf_parts.plan_parts(edition, options.layout, options.paper)
     if len(parts) > 1:
         import weasyprint  # noqa: F401  (imported before the workers fork, so they start warm)
     htmls = [render_html(edition, options, for_print=True, articles=articles, first=i == 0,
@@ -60,6 +61,8 @@ def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> b
     try:
         bodies = pdf_parts.render_all(htmls, render_part, options.pdf_jobs)
         joined = pdf_parts.join_parts(bodies)
+        pdf_finish.finish_tags(joined)
+        pdf_finish.retag_font_subsets(joined)
         pdf_parts.stamp_page_numbers(joined, ENGLISH_FONTS, PAGE_MARGINS_MM)
         return pdf_parts.save(joined)
     except OutputError:

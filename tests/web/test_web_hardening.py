@@ -426,7 +426,8 @@ def test_an_uploaded_html_page_without_a_paper_name_does_not_take_its_file_stem_
     assert status["state"] == "done", status
     preview = client.get("/edition/park-page/preview").text
     masthead = preview.split('<header class="masthead">')[1].split("</header>")[0]
-    assert "park-page" not in masthead and '<div class="paper">Bilingual edition</div>' in masthead
+    nameplate = masthead.split('<p class="nameplate">')[1].split("</p>")[0]
+    assert "park-page" not in masthead and "Chinese\u2013English parallel edition" in nameplate
 
 
 def test_the_shipped_glossary_is_editable_with_its_file_named(out_dir):

@@ -94,3 +94,57 @@ def make_edition():
 @pytest.fixture
 def edition() -> Edition:
     return build_edition()
+
+
+def build_newspaper(repeat: int = 1) -> Edition:
+    """``build_edition`` as the pipeline now leaves it for the writers: the paper's English name, heads
+    translated deck by deck (one English line per Chinese deck), straight quotes and a hyphenated range
+    in the English for the writers to set in print typography."""
+    edition = build_edition(repeat=repeat)
+    edition.paper_en = "Hengyang Evening News"
+    for article in edition.articles:
+        if article.headline.zh.startswith("坚决"):
+            article.headline.en = "Shoulder the great responsibility\nDeepen joint development"
+            article.paragraphs[0].segments[1].en = 'He stressed that the two places must keep "deepening their links".'
+        if article.subtitle is not None:
+            article.subtitle.en = "Zhu Jian leads talks at the China Development Bank Hunan branch\nSong Zheng attends"
+    return edition
+
+
+@pytest.fixture(scope="session")
+def make_newspaper():
+    return build_newspaper
+
+
+@pytest.fixture(scope="session")
+def render_pdf(tmp_path_factory, translated_seed):
+    """``render_pdf(kind, layout, paper)`` -> a ``pdf_facts.Rendered``, each rendered once a session.
+
+    ``kind``: "seed" (the gloss translation of the seed page; its side-by-side A4 PDF is the one the
+    batch wrote) or "long" (``build_newspaper(repeat=8)``: sixteen articles, about ten pages).
+    """
+    import json
+
+    from pdf_facts import Rendered
+
+    from bilingual.config import WriteOptions
+    from bilingual.write.pdf import write_pdf
+
+    seed_dir = next(p for p in translated_seed.iterdir() if p.is_dir() and not p.name.startswith("."))
+    seed = Edition.from_json(json.loads((seed_dir / f"{seed_dir.name}.json").read_text(encoding="utf-8")))
+    editions = {"seed": seed, "long": build_newspaper(repeat=8)}
+    out = tmp_path_factory.mktemp("layouts")
+    cache: dict[tuple[str, str, str], Rendered] = {}
+
+    def render(kind: str, layout: str, paper: str) -> Rendered:
+        key = (kind, layout, paper)
+        if key not in cache:
+            if key == ("seed", "side-by-side", "A4"):
+                path = seed_dir / f"{seed_dir.name}.zh-en.pdf"
+            else:
+                path = write_pdf(editions[kind], out / f"{kind}-{layout}-{paper}.pdf",
+                                 WriteOptions(layout=layout, paper=paper))
+            cache[key] = Rendered(path, editions[kind])
+        return cache[key]
+
+    return render

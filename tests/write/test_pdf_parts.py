@@ -19,6 +19,7 @@ from bilingual.errors import OutputError
 from bilingual.write import pdf_parts
 from bilingual.write.html import css_string, render_html
 from bilingual.write.pdf import write_pdf
+from bilingual.write.typography import english_typography
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 MM = 72 / 25.4
@@ -107,10 +108,12 @@ def test_every_page_is_numbered_once_bottom_right(parted):
 def test_parts_keep_masthead_headers_and_colophon_where_a_single_render_has_them(parted):
     edition, plan, pooled, _ = parted
     pages = page_texts(pooled)
-    assert sum("Bilingual edition" in p for p in pages) == 1 and "Bilingual edition" in pages[0]
-    assert "衡阳晚报  2023-08-19" not in pages[0].splitlines()[0]  # no running header on page 1
+    label = "Chinese\u2013English parallel edition"
+    assert sum(label in p for p in pages) == 1 and label in pages[0]
+    head = "衡阳晚报 · 19 August 2023 · 2023年8月19日"
+    assert head not in pages[0].splitlines()[0]  # no running header on page 1
     for text in pages[1:]:  # every later page, the first page of each part included
-        assert re.match(r"\s*衡阳晚报\s+2023-08-19\s+\S", text), text[:120]
+        assert re.match(r"\s*" + head + r"\s+\S", text), text[:120]
         assert "Dictionary gloss — not a translation" in text
     assert sum("engine gloss (cc-cedict-test)" in p for p in pages) == 1 and "engine gloss" in pages[-1]
     # Each part after the first starts a page: its first article's first head opens a page body.
@@ -127,7 +130,7 @@ def test_joined_text_and_structure_tree_read_in_order(parted):
     for text in (raw, tags):
         cursor = 0
         for seg in edition.segments():
-            for piece in (seg.zh, seg.en):
+            for piece in (seg.zh, english_typography(seg.en)):  # the English as set in print
                 found = text.find(squash(piece), cursor)
                 assert found >= 0, f"{seg.id} missing or out of order"
                 cursor = found + len(squash(piece))
@@ -147,8 +150,14 @@ def test_joined_structure_tree_points_at_its_own_pages(parted):
         by_key = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
         for page in pdf.pages:
             elements = by_key[int(page.obj.StructParents)]  # each page's marked content maps to elements
-            assert len(elements) > 0
-            assert all(e.Pg.objgen == page.obj.objgen for e in elements if "/Pg" in e)
+            live = [e for e in elements if isinstance(e, pikepdf.Dictionary)]
+            assert len(live) > 0
+            assert all(e.Pg.objgen == page.obj.objgen for e in live if "/Pg" in e)
+            # A null entry is a marked-content id the page no longer uses (its running head, now an artifact).
+            content = b"".join(c.read_bytes() for c in page.obj.Contents)
+            for mcid, element in enumerate(elements):
+                if not isinstance(element, pikepdf.Dictionary):
+                    assert not re.search(rb"/MCID %d\b" % mcid, content)
         seen = 0
         stack = list(tree.K[0].K)
         for kid in stack:
@@ -271,3 +280,38 @@ def test_lxml_parsed_part_renders_exactly_as_weasyprints_own_parser(make_edition
     for tool in (("pdftotext", "-layout", "{}", "-"), ("pdftotext", "-bbox", "{}", "-"),
                  ("pdfinfo", "-struct-text", "{}")):
         assert run(*(a.format(ours) for a in tool)) == run(*(a.format(theirs) for a in tool)), tool[:2]
+
+
+def test_joined_edition_has_one_bookmark_per_article_across_the_parts(parted):
+    from pdf_facts import Rendered
+
+    edition, plan, pooled, _ = parted
+    joined = Rendered(pooled, edition)
+    assert len(plan) >= 3
+    assert [title.split(" / ")[0] for title, _, _ in joined.outline] == [a.headline.zh for a in edition.articles]
+    pages = [page for _, page, _ in joined.outline]
+    assert pages == sorted(pages) and pages[-1] > pages[0]
+    for (title, page, _), article in zip(joined.outline, edition.articles):
+        assert squash(article.headline.zh)[:10] in squash(joined.page_texts[page - 1]), title
+
+
+def test_joined_parts_name_their_font_subsets_apart(parted):
+    # Each part subsets Noto Serif on its own; one name for two different subsets breaks ISO 32000 9.6.4.
+    from pdf_facts import Rendered
+
+    joined = Rendered(parted[2])
+    # The first part's subset also holds the masthead's characters: at least two subsets, two names.
+    assert sum(name.endswith("Noto-Serif-CJK-SC") for name in joined.subsets) >= 2
+    for name, programs in joined.subsets.items():
+        assert len(programs) == 1, f"{name} names {len(programs)} different subsets"
+
+
+def test_joined_edition_keeps_languages_and_artifacts_in_every_part(parted):
+    from pdf_facts import HAN, Rendered
+
+    joined = Rendered(parted[2])
+    chinese = [leaf for leaf in joined.leaves if HAN.search(leaf.text)]
+    assert len(chinese) > 50 and all(leaf.lang == "zh-Hans" for leaf in chinese)
+    for content in joined.content[1:]:
+        assert b"/Artifact <</Type /Pagination /Subtype /Header>>" in content
+    assert "衡阳晚报 · 19 August 2023" not in joined.struct_text

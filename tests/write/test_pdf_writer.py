@@ -16,7 +16,10 @@ import pytest
 
 from bilingual.config import WriteOptions
 from bilingual.model import Segment
+from bilingual.write.measure import measures
 from bilingual.write.pdf import _local_fetcher, write_pdf
+from bilingual.write.typography import english_typography as typeset
+from bilingual.zh.decks import split_decks, split_english_decks
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 LONG_HEADLINE = ("Join hands to open a new chapter of win-win cooperation and development between the city "
@@ -31,9 +34,9 @@ def run(*cmd: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def sbs(tmp_path_factory, make_edition):
+def sbs(tmp_path_factory, make_newspaper):
     """A two-copy side-by-side edition (several pages) with a hostile segment, rendered once."""
-    edition = make_edition(repeat=2)
+    edition = make_newspaper(repeat=2)
     edition.articles[-1].headline.en = LONG_HEADLINE
     edition.articles[-1].paragraphs[-1].segments.append(
         Segment(id="evil", zh="他说<script>不要执行</script>。", en=SCRIPT, engine="gloss"))
@@ -82,7 +85,8 @@ def test_fonts_are_named_cjk_subsets_and_a_serif(sbs):
     names = [line.split()[0] for line in fonts.splitlines()[2:]]
     cjk = [n for n in names if "NotoSerifCJK" in n.replace("-", "")]
     assert cjk and all(re.match(r"^[A-Z]{6}\+", n) for n in cjk), fonts
-    assert not any("JP" in n or "KR" in n for n in names), "fontconfig fell back to a non-SC CJK face"
+    faces = [n.split("+", 1)[-1] for n in names]  # the subset tag before "+" is six random letters
+    assert not any("JP" in n or "KR" in n for n in faces), "fontconfig fell back to a non-SC CJK face"
     assert not any("CJK" in n and ("Oblique" in n or "Italic" in n) for n in names), "Chinese set in fake italics"
     assert any("Serif" in n and "CJK" not in n for n in names), fonts
     for line in fonts.splitlines()[2:]:  # every font embedded and subset: "emb sub" columns say yes yes
@@ -96,9 +100,9 @@ def test_sans_option_uses_noto_sans_cjk(interleaved):
 
 def test_metadata_title_language_creator(sbs):
     info = run("pdfinfo", str(sbs[1]))
-    assert "Title:           衡阳晚报 2023-08-19" in info
+    assert "Title:           衡阳晚报 Hengyang Evening News, 19 August 2023" in info
     assert re.search(r"Creator:\s+bilingual \d", info)
-    assert "Author:          bilingual" in info
+    assert "Author:          Hengyang Evening News" in info
     assert "Page size:       595.276 x 841.89 pts (A4)" in info
     raw = sbs[1].read_bytes()
     streams = [raw] + [zlib.decompress(m) for m in re.findall(rb"stream\r?\n(.*?)endstream", raw, re.S)
@@ -112,13 +116,16 @@ def test_headlines_sentences_in_order_once_each(sbs):
     zh_columns = squash("".join(column_text(path, len(pages), left=True)))
     # The masthead and colophon hold Chinese too; find each body sentence after the previous one.
     cursor = 0
-    for seg in edition.segments():
+    for seg in (s for a in edition.articles for s in a.body_segments()):
         found = zh_columns.find(squash(seg.zh), cursor)
         assert found >= 0, f"{seg.id} missing or out of order: {seg.zh}"
         cursor = found + len(squash(seg.zh))
     text = run("pdftotext", str(path), "-")
     headline = edition.articles[0].headline
-    assert headline.zh.split()[0] in text and "Shoulder the great" in text
+    # The heads run across the page, a line per deck: each deck on a line of its own.
+    lines = [line.strip() for line in text.splitlines()]
+    for deck in split_decks(headline.zh) + split_english_decks(headline.en):
+        assert deck in lines, deck
 
 
 def test_text_extracts_in_reading_order(sbs):
@@ -130,7 +137,7 @@ def test_text_extracts_in_reading_order(sbs):
     for seg in edition.segments():
         start = positions[-1] if positions else 0
         positions.append(raw.index(squash(seg.zh), start))
-        positions.append(raw.index(squash(seg.en), positions[-1]))
+        positions.append(raw.index(squash(typeset(seg.en.replace("\n", " "))), positions[-1]))
     assert positions == sorted(positions)
 
 
@@ -138,11 +145,14 @@ def test_side_by_side_columns_and_no_overlaps(sbs):
     edition, path = sbs
     pages = pages_words(path)
     assert 2 <= len(pages) <= 6, f"{len(pages)} pages for a two-copy sample"
-    english_words = {w for seg in edition.segments() if seg.en for w in seg.en.split()
-                     if re.fullmatch(r"[A-Za-z]{4,}", w)}
+    body = [s for a in edition.articles for s in a.body_segments()]
+    english_words = {w for seg in body if seg.en for w in seg.en.split() if re.fullmatch(r"[A-Za-z]{4,}", w)}
+    heads = {w for a in edition.articles for _, seg in a.heads() for w in f"{seg.zh} {seg.en}".split()}
     checked_zh = checked_en = 0
+    m = measures(edition, "side-by-side", "A4")  # the columns' widths are chosen from the edition's text
+    zh_right = 16 * 72 / 25.4 + m.zh_width
+    en_left = zh_right + m.gutter
     for number, page in enumerate(pages, 1):
-        middle = page["width"] / 2
         words = page["words"]
         top = 70  # running header above
         bottom = page["height"] - 70  # footer below
@@ -152,13 +162,13 @@ def test_side_by_side_columns_and_no_overlaps(sbs):
         if colophon:
             bottom = min(colophon) - 40
         for text, x0, y0, x1, _y1 in words:
-            if not (top < y0 < bottom):
+            if not (top < y0 < bottom) or text in heads:  # the heads run across the page
                 continue
             if CJK.search(text):
-                assert x1 <= middle + 1, f"page {number}: Chinese word {text!r} in the right column"
+                assert x1 <= zh_right + 1, f"page {number}: Chinese word {text!r} in the right column"
                 checked_zh += 1
             elif text in english_words:
-                assert x0 >= middle - 1, f"page {number}: English word {text!r} in the left column"
+                assert x0 >= en_left - 1, f"page {number}: English word {text!r} in the left column"
                 checked_en += 1
         # No two words overlap (a float or a row drawn over another).
         boxes = sorted(words, key=lambda w: (w[2], w[1]))
@@ -168,17 +178,19 @@ def test_side_by_side_columns_and_no_overlaps(sbs):
                     break
                 overlap_x = min(a[3], b[3]) - max(a[1], b[1])
                 overlap_y = min(a[4], b[4]) - max(a[2], b[2])
-                assert not (overlap_x > 0.5 and overlap_y > 0.5), f"page {number}: {a[0]!r} overlaps {b[0]!r}"
-    assert checked_zh > 50 and checked_en > 50
+                # Tight headline leading lets glyph boxes (ascent to descent) touch; drawn text never overlaps.
+                slack = 0.2 * min(a[4] - a[2], b[4] - b[2])
+                assert not (overlap_x > 0.5 and overlap_y > slack), f"page {number}: {a[0]!r} overlaps {b[0]!r}"
+    assert checked_zh > 20 and checked_en > 50  # pdftotext takes a line of Chinese as one word
 
 
 def test_a_sentence_row_is_never_split_across_pages(sbs):
     edition, path = sbs
     count = len(pages_words(path))
     right = [squash(t) for t in column_text(path, count, left=False)]
-    for seg in edition.segments():
+    for seg in (s for a in edition.articles for s in a.body_segments()):
         if seg.en:
-            assert sum(squash(seg.en) in page for page in right) >= 1, f"{seg.id} split across pages"
+            assert sum(squash(typeset(seg.en)) in page for page in right) >= 1, f"{seg.id} split across pages"
 
 
 def test_running_header_page_numbers_and_engine_footer(sbs):
@@ -189,8 +201,8 @@ def test_running_header_page_numbers_and_engine_footer(sbs):
     assert checked.returncode == 0 and checked.stderr == ""
     headers = [run("pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-").splitlines()[0]
                for n in range(2, count + 1)]
-    titles = [h.split("2023-08-19", 1)[1].strip() for h in headers]
-    assert titles and all(0 < len(t) <= 61 for t in titles), titles  # one line: long headlines are cut
+    titles = [h.split("2023年8月19日", 1)[1].strip() for h in headers]
+    assert titles and all(0 < len(t) <= 49 for t in titles), titles  # one line: long headlines are cut
     last = run("pdftotext", "-f", str(count), "-l", str(count), str(path), "-")
     second = run("pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-")
     assert f"Page {count} of {count}" in last
@@ -201,7 +213,7 @@ def test_running_header_page_numbers_and_engine_footer(sbs):
 
 def test_markup_in_text_is_shown_not_run(sbs):
     text = run("pdftotext", str(sbs[1]), "-")
-    assert "<script>alert('x')</script>" in text and "<b>bold</b>" in text
+    assert "<script>alert(\u2018x\u2019)</script>" in text and "<b>bold</b>" in text
     assert "<script>不要执行</script>" in squash(text)
 
 
@@ -223,10 +235,11 @@ def test_page_renders_to_png_with_ink_in_both_columns(sbs, tmp_path):
 def test_interleaved_letter_order(interleaved):
     edition, path = interleaved
     assert "612 x 792 pts (letter)" in run("pdfinfo", str(path))
-    text = squash(run("pdftotext", str(path), "-"))
+    text = squash(run("pdftotext", "-raw", str(path), "-"))
     positions = []
+    # Paragraphs flow on across columns and pages (with the running head between): look for their openings.
     for para in (p for a in edition.articles for p in a.paragraphs):
-        positions += [text.index(squash(para.zh)), text.index(squash(para.segments[0].en))]
+        positions += [text.index(squash(para.zh)[:12]), text.index(squash(typeset(para.segments[0].en))[:24])]
     assert positions == sorted(positions), "each Chinese paragraph must precede its English"
 
 

@@ -59,3 +59,18 @@ def test_unwritable_place_is_a_one_line_output_error(tmp_path, fmt, make_edition
     with pytest.raises(OutputError) as err:
         WRITERS[fmt].write(make_edition(), blocker / f"x{WRITERS[fmt].suffix}", WriteOptions())
     assert "not-a-folder" in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("fmt", ("docx", "html"))
+def test_an_untitled_article_has_no_empty_heading(tmp_path, fmt, make_edition):
+    from docx import Document
+
+    edition = make_edition()
+    edition.articles[1].headline.zh, edition.articles[1].headline.en = "", ""
+    path = WRITERS[fmt].write(edition, tmp_path / f"t{WRITERS[fmt].suffix}", WriteOptions())
+    if fmt == "html":
+        h1s = lxml.html.fromstring(path.read_bytes()).xpath("//h1")
+        assert len(h1s) == 1 and h1s[0].text_content().strip()
+    else:
+        headings = [p for p in Document(str(path)).paragraphs if p.style.name == "Heading 1"]
+        assert len(headings) == 1 and headings[0].text.strip()

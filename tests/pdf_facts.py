@@ -1,0 +1,178 @@
+"""Layout facts read off a rendered PDF with poppler and pikepdf, shared by the writer tests.
+
+``Rendered`` wraps one PDF and computes each fact once (lines with their boxes, the tag tree's
+leaves with their language, bookmarks, fonts), so many tests can look at one render.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from xml.etree import ElementTree
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def run(*cmd: str) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+def squash(text: str) -> str:
+    return "".join(text.split()).replace("\u00a0", "")
+
+
+@dataclass
+class Line:
+    page: int  # 1-based
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    words: list[tuple[str, float, float, float, float]] = field(default_factory=list)
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+@dataclass
+class Leaf:
+    """A structure element holding text: its text (pdfinfo -struct-text), its language (its own or an
+    ancestor's /Lang; the document's otherwise) and the structure types above it."""
+
+    text: str
+    lang: str
+    ancestors: tuple[str, ...]
+
+
+@dataclass
+class Rendered:
+    path: Path
+    edition: object = None
+
+    @cached_property
+    def info(self) -> str:
+        return run("pdfinfo", str(self.path))
+
+    @cached_property
+    def pages(self) -> int:
+        return int(re.search(r"Pages:\s+(\d+)", self.info).group(1))
+
+    @cached_property
+    def size(self) -> tuple[float, float]:
+        m = re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", self.info)
+        return float(m.group(1)), float(m.group(2))
+
+    @cached_property
+    def page_texts(self) -> list[str]:
+        return run("pdftotext", "-layout", str(self.path), "-").split("\f")[:-1]
+
+    @cached_property
+    def reading_texts(self) -> list[str]:
+        """Each page's text in reading order (columns one after the other)."""
+        return run("pdftotext", str(self.path), "-").split("\f")[:-1]
+
+    @cached_property
+    def lines(self) -> list[Line]:
+        """Every text line with its box (pdftotext -bbox-layout), page by page."""
+        xml = run("pdftotext", "-bbox-layout", str(self.path), "-")
+        xml = re.sub(r"<!DOCTYPE[^>]*>", "", xml).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
+        root = ElementTree.fromstring(xml)
+        out = []
+        for number, page in enumerate(root.iter("page"), 1):
+            for line in page.iter("line"):
+                words = [(w.text or "", *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")))
+                         for w in line.iter("word")]
+                out.append(Line(number, " ".join(w[0] for w in words),
+                                *(float(line.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")), words))
+        return out
+
+    @cached_property
+    def fonts(self) -> list[str]:
+        return [line.split()[0] for line in run("pdffonts", str(self.path)).splitlines()[2:]]
+
+    @cached_property
+    def struct_text(self) -> str:
+        return run("pdfinfo", "-struct-text", str(self.path))
+
+    @cached_property
+    def leaves(self) -> list[Leaf]:
+        """The tag tree's text-bearing leaves in reading order, each with its language.
+
+        pikepdf walks the tree depth first, as pdfinfo prints it, so the n-th leaf holding marked
+        content is the n-th quoted text of ``pdfinfo -struct-text``.
+        """
+        import pikepdf
+
+        texts = re.findall(r'^\s*"(.*)"$', self.struct_text, re.M)
+        found: list[tuple[str, tuple[str, ...]]] = []
+        with pikepdf.open(self.path) as pdf:
+            doc_lang = str(pdf.Root.get("/Lang", ""))
+
+            def walk(element, lang, ancestors):
+                if not isinstance(element, pikepdf.Dictionary):
+                    return
+                lang = str(element.get("/Lang", lang))
+                kind = str(element.get("/S", ""))
+                kids = element.get("/K")
+                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+                if any(isinstance(k, int) or (isinstance(k, pikepdf.Object) and k._type_name == "integer")
+                       for k in kids):
+                    found.append((lang, ancestors + (kind,)))
+                for kid in kids:
+                    walk(kid, lang, ancestors + (kind,))
+
+            for top in pdf.Root.StructTreeRoot.K:
+                walk(top, doc_lang, ())
+        assert len(found) == len(texts), (len(found), len(texts))
+        return [Leaf(text, lang, ancestors) for text, (lang, ancestors) in zip(texts, found)]
+
+    @cached_property
+    def outline(self) -> list[tuple[str, int, int]]:
+        """Top-level bookmarks: (title, 1-based page, number of children)."""
+        import pikepdf
+
+        with pikepdf.open(self.path) as pdf:
+            pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages, 1)}
+            with pdf.open_outline() as outline:
+                return [(item.title, pages[item.destination[0].objgen], len(item.children))
+                        for item in outline.root]
+
+    @cached_property
+    def content(self) -> list[bytes]:
+        """Each page's content streams, decoded and joined."""
+        import pikepdf
+
+        with pikepdf.open(self.path) as pdf:
+            out = []
+            for page in pdf.pages:
+                contents = page.obj.Contents
+                streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+                out.append(b"\n".join(s.read_bytes() for s in streams))
+            return out
+
+    @cached_property
+    def subsets(self) -> dict[str, set[str]]:
+        """Embedded font name -> the set of distinct font programs (sha256) under that name."""
+        import hashlib
+
+        import pikepdf
+
+        names: dict[str, set[str]] = {}
+        with pikepdf.open(self.path) as pdf:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                    program = next((obj[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in obj), None)
+                    if program is not None:
+                        names.setdefault(str(obj.FontName)[1:], set()).add(
+                            hashlib.sha256(program.read_bytes()).hexdigest())
+        return names
+
+
+def word_characters(text: str) -> int:
+    """Letters, digits and Han characters in ``text`` (punctuation and spaces do not count)."""
+    return len(re.sub(r"[\W_]", "", text))
