@@ -95,3 +95,14 @@ def work_dying_on_poison(pipeline, path: str, force: bool):
         marker.write_text("died", encoding="utf-8")
         os.kill(os.getpid(), signal.SIGKILL)
     return translate_in_worker(pipeline, path, force)
+
+
+# Stand-ins for the PDF writer's render_part. They live here, in a module every worker process can
+# import by name ("helpers" is on sys.path), not in a test module: with --import-mode=importlib a test
+# module's name ("tests.write.test_pdf_parts") is not importable in a forkserver worker.
+def render_explodes(html: str) -> bytes:
+    raise RuntimeError("layout exploded")
+
+
+def render_dies(html: str) -> bytes:
+    os._exit(9)

@@ -20,6 +20,7 @@ from bilingual.write import pdf_parts
 from bilingual.write.html import css_string, render_html
 from bilingual.write.pdf import write_pdf
 from bilingual.write.typography import english_typography
+from helpers import render_dies, render_explodes
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 MM = 72 / 25.4
@@ -175,32 +176,32 @@ def test_joined_structure_tree_points_at_its_own_pages(parted):
         assert names == sorted(names) and {a.id for a in parted[0].articles} <= set(names)
 
 
-def _explode(html: str) -> bytes:  # module level: the pool pickles it by name
-    raise RuntimeError("layout exploded")
-
-
-def _die(html: str) -> bytes:
-    import os
-
-    os._exit(9)
-
-
-def test_worker_failure_is_one_line_naming_the_edition(small_parts, make_edition, tmp_path, monkeypatch):
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "fork-server"])
+def test_worker_failure_is_one_line_naming_the_edition(small_parts, make_edition, tmp_path, monkeypatch, threaded):
     from bilingual.write import pdf
 
-    monkeypatch.setattr(pdf, "render_part", _explode)
+    monkeypatch.setattr(pdf, "render_part", render_explodes)
     monkeypatch.setenv("BILINGUAL_PDF_JOBS", "2")
     target = tmp_path / "e.pdf"
     target.write_bytes(b"previous edition")
-    with pytest.raises(OutputError, match="PDF rendering failed for 衡阳晚报 2023-08-19: layout exploded"):
-        write_pdf(make_edition(repeat=6), target, WriteOptions())
+    # A live thread makes the writer start its workers from a fork server (as under the web server),
+    # where the worker must import the render function by name.
+    release = threading.Event()
+    other = threading.Thread(target=release.wait, daemon=True)
+    if threaded:
+        other.start()
+    try:
+        with pytest.raises(OutputError, match="PDF rendering failed for 衡阳晚报 2023-08-19: layout exploded"):
+            write_pdf(make_edition(repeat=6), target, WriteOptions())
+    finally:
+        release.set()
     assert target.read_bytes() == b"previous edition"  # nothing written over the old file
 
 
 def test_a_killed_worker_is_reported(small_parts, make_edition, tmp_path, monkeypatch):
     from bilingual.write import pdf
 
-    monkeypatch.setattr(pdf, "render_part", _die)
+    monkeypatch.setattr(pdf, "render_part", render_dies)
     monkeypatch.setenv("BILINGUAL_PDF_JOBS", "2")
     with pytest.raises(OutputError, match="worker process died"):
         write_pdf(make_edition(repeat=6), tmp_path / "k.pdf", WriteOptions())
