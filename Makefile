@@ -8,7 +8,8 @@ STAMP   := $(VENV)/.bilingual-installed
 DEBS    := libharfbuzz-subset0 fonts-noto-cjk fonts-noto-core fonts-dejavu-core fontconfig poppler-utils chromium \
            libreoffice-writer-nogui
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-PYTEST_ARGS ?=
+# Two test processes (one per core here); tests that share a costly runtime are grouped with xdist_group.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: run test setup system-packages clean-output
 

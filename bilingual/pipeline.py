@@ -56,6 +56,10 @@ from .write.report import summarize_report
 from .write.tmx import write_memory_tmx
 from .zh.script import is_han
 
+# The lint errors of the glossary files last checked, by their paths, modification times and sizes: a process
+# that translates many batches (the web server, tests) lints an unchanged glossary once.
+_LINTED: dict[tuple, list] = {}
+
 
 @dataclass
 class PageResult:
@@ -201,14 +205,23 @@ class Pipeline:
         """Lint the glossary as ``bilingual glossary lint`` does before a batch: GlossaryError (one line,
         ``file:line``, the first error and how many more) when it has errors, such as two rows giving one term
         conflicting renderings. Returns warnings worth a line each (a glossary file without any row)."""
-        messages = lint_paths(self.config.glossary_paths)
-        errors = errors_in(messages)
+        files = glossary_files(self.config.glossary_paths)
+        try:
+            stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        except OSError:
+            stamp = None
+        errors = _LINTED.get(stamp) if stamp is not None else None
+        if errors is None:
+            errors = errors_in(lint_paths(self.config.glossary_paths))
+            if stamp is not None:
+                _LINTED.clear()  # one glossary at a time is what a process uses
+                _LINTED[stamp] = errors
         if errors:
             first = errors[0]
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise GlossaryError(f"{first.severity}: {first.message}{more}; see `bilingual glossary lint`",
                                 first.file, first.line)
-        return [f"{display_path(f)}: empty glossary file (no rows)" for f in glossary_files(self.config.glossary_paths)
+        return [f"{display_path(f)}: empty glossary file (no rows)" for f in files
                 if not any(not is_header for _, _, is_header in table_lines(f.read_text(encoding="utf-8-sig")))]
 
     @property

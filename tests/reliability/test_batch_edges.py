@@ -224,3 +224,8 @@ def test_translate_refuses_a_glossary_with_conflicting_rows_and_warns_on_an_empt
     assert r.returncode == 0, r.stderr
     assert any("empty.tsv: empty glossary file" in line for line in r.stderr.splitlines()
                if line.startswith("bilingual: warning:")), r.stderr
+    # The conflict back in the same process (the web server's case): the edit is seen, not a remembered lint.
+    (glossary / "local.tsv").write_text(header + "衡阳\tHengyang\tplace\t\t\t\n"
+                                        "衡阳\tHeng-yang\tplace\t\t\t\n", encoding="utf-8")
+    r = run_in_process("translate", SEED, "--out", out, *ARGS, "--glossary", glossary, "--force")
+    assert r.returncode == 1 and "conflicting targets for 衡阳" in r.stderr, r.stderr
