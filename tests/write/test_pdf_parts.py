@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers import render_dies, render_explodes
 
 from bilingual.config import WriteOptions
 from bilingual.errors import OutputError
@@ -20,7 +21,6 @@ from bilingual.write import pdf_parts
 from bilingual.write.html import css_string, render_html
 from bilingual.write.pdf import write_pdf
 from bilingual.write.typography import english_typography
-from helpers import render_dies, render_explodes
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 MM = 72 / 25.4
