@@ -91,8 +91,9 @@ def _forms(term: Term) -> list[str]:
     return [term.en, *term.variants]
 
 
-def lint_texts(files: list[tuple[str, str, int]]) -> list[LintMessage]:
-    """Lint glossary files given as (display name, text, priority); messages in file and line order."""
+def lint_texts(files: list[tuple[str, str, int]], warnings: bool = True) -> list[LintMessage]:
+    """Lint glossary files given as (display name, text, priority); messages in file and line order.
+    ``warnings=False`` skips the checks that can only warn (term containment, parallel levels)."""
     messages: list[LintMessage] = []
     all_terms: list[Term] = []
     for name, text, priority in files:
@@ -141,9 +142,10 @@ def lint_texts(files: list[tuple[str, str, int]]) -> list[LintMessage]:
         if t.status == "forbidden" and t.en.casefold() in preferred_forms.get(t.zh, set()):
             messages.append(LintMessage(t.file, t.line, "error",
                                         f"{t.zh}: {t.en!r} is both forbidden and a preferred rendering"))
-    preferred = [t for t in all_terms if t.status == "preferred"]
-    messages.extend(_containment_warnings(preferred))
-    messages.extend(_parallel_warnings(preferred))
+    if warnings:
+        preferred = [t for t in all_terms if t.status == "preferred"]
+        messages.extend(_containment_warnings(preferred))
+        messages.extend(_parallel_warnings(preferred))
     messages.sort(key=lambda m: (m.file, m.line or 0))
     return messages
 
@@ -233,7 +235,8 @@ def _parallel_warnings(terms: list[Term]) -> list[LintMessage]:
     return out
 
 
-def lint_paths(paths: list[Path] | None = None, replace: dict[Path, str] | None = None) -> list[LintMessage]:
+def lint_paths(paths: list[Path] | None = None, replace: dict[Path, str] | None = None,
+               warnings: bool = True) -> list[LintMessage]:
     """Lint glossary files (None: the shipped folder). ``replace`` maps a path to text to lint in its place
     (a proposed edit, checked before it is written)."""
     replace = {Path(p).resolve(): text for p, text in (replace or {}).items()}
@@ -251,7 +254,7 @@ def lint_paths(paths: list[Path] | None = None, replace: dict[Path, str] | None 
     for p, text in replace.items():  # a new file being created
         if p not in resolved:
             entries.append((display_path(p), text, file_priority(p)))
-    return lint_texts(entries)
+    return lint_texts(entries, warnings=warnings)
 
 
 def errors_in(messages: list[LintMessage]) -> list[LintMessage]:
