@@ -8,8 +8,8 @@ STAMP   := $(VENV)/.bilingual-installed
 DEBS    := libharfbuzz-subset0 fonts-noto-cjk fonts-noto-core fonts-dejavu-core fontconfig poppler-utils chromium \
            libreoffice-writer-nogui
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Two test processes (one per core here); tests that share a costly runtime are grouped with xdist_group.
-PYTEST_ARGS ?= -n auto --dist loadgroup
+# Two test processes (one per core here), a test file to a process: module fixtures are made once.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .PHONY: run test setup system-packages clean-output
 
