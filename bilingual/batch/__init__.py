@@ -25,6 +25,7 @@ for the rest), and raises ``BatchInterrupted`` carrying the batch.
 from __future__ import annotations
 
 import signal
+import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,10 +33,11 @@ from typing import Callable, Iterable, Iterator
 
 from .. import __version__
 from ..config import Config
-from ..errors import InputError, OutputError, printable
+from ..errors import BilingualError, InputError, OutputError, printable
 from ..files import page_stem, remove_stale_parts, write_json_atomic
-from ..pipeline import PageResult, Pipeline
+from ..pipeline import PageResult, Pipeline, read_edition_json
 from ..read import is_page
+from ..write import output_path
 from .pool import PagePool, Work, translate_in_worker
 
 REPORT_NAME = "report.json"
@@ -176,6 +178,7 @@ def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = Fa
     """
     results: list[PageResult] = []
     batch = BatchResult(results)
+    started_ns = time.time_ns()
 
     def record(result: PageResult) -> None:
         results.append(result)
@@ -221,6 +224,10 @@ def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = Fa
         for p in todo:
             if printable(str(p)) not in seen:
                 status = INTERRUPTED if str(p) in in_flight else NOT_STARTED
+                done = _finished_during_run(p, config, started_ns) if status == INTERRUPTED else None
+                if done is not None:  # its worker wrote the JSON (the last file) before the result came back
+                    results.append(done)
+                    continue
                 results.append(PageResult(printable(str(p)), page_stem(p), status))
                 if status == INTERRUPTED:  # a worker killed after its grace period may have left some
                     remove_stale_parts(Path(config.out_dir) / page_stem(p))
@@ -228,6 +235,21 @@ def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = Fa
         raise BatchInterrupted(batch, getattr(interrupt, "signum", signal.SIGINT)) from None
     _write_report(batch, config)
     return batch
+
+
+def _finished_during_run(page: Path, config: Config, started_ns: int) -> PageResult | None:
+    """A done result for an in-flight page whose edition JSON, written last, was written during this run."""
+    path = output_path(Path(config.out_dir), page_stem(page), "json")
+    try:
+        if path.stat().st_mtime_ns < started_ns:
+            return None
+        edition = read_edition_json(path)
+    except (OSError, BilingualError):
+        return None
+    result = PageResult(printable(str(page)), page_stem(page), "done",
+                        outputs=[str(p) for p in Pipeline(config).outputs(page_stem(page))])
+    result.count(edition)
+    return result
 
 
 def _write_report(batch: BatchResult, config: Config) -> None:

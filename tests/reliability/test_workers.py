@@ -180,6 +180,34 @@ def test_ctrl_c_counts_what_is_done(tmp_path, jobs):
     assert not list(out.rglob("*.part"))
 
 
+def test_a_page_finished_on_disk_as_the_batch_is_stopped_counts_as_done(tmp_path):
+    """Ctrl-C after a page's JSON (its last file) is written but before its result is counted: the report
+    says done, as the folder does (CI saw 1 done with 2 finished pages under --jobs 2)."""
+    from bilingual.pipeline import Pipeline
+
+    pages = make_pages(tmp_path / "pages", 4)
+    out = tmp_path / "out"
+    config = Config(out_dir=out, engine="gloss", formats=("json",), use_memory=False)
+    pipeline = Pipeline(config).load()
+    real = pipeline.translate_page
+    done = []
+
+    def translate_then_interrupt(path, force=False):
+        result = real(path, force)
+        done.append(result)
+        if len(done) == 2:
+            raise KeyboardInterrupt  # the second page is whole on disk; its result never reaches the batch
+        return result
+
+    pipeline.translate_page = translate_then_interrupt
+    with pytest.raises(BatchInterrupted) as caught:
+        run_batch(pages, config, pipeline=pipeline)
+    assert [p.status for p in caught.value.batch.pages] == ["done", "done", "not started", "not started"]
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["done"] == len(finished_pages(out)) == 2 and report["totals"]["interrupted"] == 0
+    assert report["pages"][1]["segments"] > 0
+
+
 def test_an_interrupted_batch_in_process_raises_with_its_report(tmp_path):
     pages = make_pages(tmp_path / "pages", 5)
     out = tmp_path / "out"
