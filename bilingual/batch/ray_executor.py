@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Callable
 
 import ray
-from ray.exceptions import RayError
+from ray.exceptions import RayActorError, RayError
 
 from ..config import Config
 from ..errors import BilingualError, OutputError, UsageError, printable
@@ -351,8 +351,8 @@ class RayExecutor:
 
 
 def _why(error: RayError) -> str:
-    text = str(error).strip().splitlines()
-    first = next((line for line in text if line.strip()), type(error).__name__)
-    if "ActorDiedError" in type(error).__name__ or "actor died" in first.lower() or "died" in first.lower():
+    """One line for a page Ray could not bring back."""
+    if isinstance(error, RayActorError):  # died (or unreachable) on its retry too
         return "a Ray actor died twice on this page (killed, or out of memory)"
-    return f"Ray: {type(error).__name__}: {first[:200]}"
+    first = next((line.strip() for line in str(error).splitlines() if line.strip()), "")
+    return f"Ray: {type(error).__name__}: {first[:200]}" if first else f"Ray: {type(error).__name__}"
