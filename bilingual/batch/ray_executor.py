@@ -38,8 +38,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sqlite3
 import tempfile
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
@@ -56,7 +58,7 @@ from ..memory import PROJECT_DIR, MemoryWrites
 from ..pipeline import PageResult, Pipeline
 from ..read import read_page_bytes
 from ..write import WRITERS, output_path
-from . import RAY_OUTPUTS
+from . import RAY_OUTPUTS, Interrupted
 from .pool import START_FAILURES, Work, failed, translate_in_worker
 
 TOKEN_NAME = "ray-batch-token"  # in <out>/.bilingual/: proves an actor sees the driver's output folder
@@ -203,6 +205,8 @@ class RayExecutor:
         self.in_flight: list[str] = []
         self.startup_seconds: float | None = None  # starting (or joining) the Ray runtime, when this batch did
         self.actors = 0
+        self.signal: int | None = None  # the signal that stopped the batch, when one did
+        self._handlers: dict = {}
 
     # -- the runtime ------------------------------------------------------------------------------
 
@@ -217,6 +221,9 @@ class RayExecutor:
         quiet = logging.getLogger("ray")
         level = quiet.level
         quiet.setLevel(logging.ERROR)  # its notes on starting (token authentication ...) are not the batch's lines
+        # Ray installs its own SIGTERM handler (the process just exits); the batch's (a report, then exit 143)
+        # is put back.
+        handlers = self._handlers = _signal_handlers()
         try:
             ray.init(**(options | self.init_options))
         except (ConnectionError, RuntimeError, ValueError) as e:
@@ -225,8 +232,20 @@ class RayExecutor:
                               self.address or "ray") from None
         finally:
             quiet.setLevel(level)
+            for signum, handler in handlers.items():
+                signal.signal(signum, self._remembering(handler) if callable(handler) else handler)
         self.startup_seconds = time.monotonic() - started
         return True
+
+    def _remembering(self, handler: Callable) -> Callable:
+        """``handler``, noting the signal first: Ray turns what a handler raises inside ``ray.wait`` into a plain
+        KeyboardInterrupt, and the batch must still say which signal stopped it."""
+
+        def handle(signum, frame):
+            self.signal = signum
+            return handler(signum, frame)
+
+        return handle
 
     def actor_count(self, pages: int) -> int:
         cpus = int(ray.cluster_resources().get("CPU", 1)) or 1
@@ -279,16 +298,11 @@ class RayExecutor:
                 done, _ = ray.wait(list(pending), num_returns=1)
                 actor, path = pending.pop(done[0])
                 try:
-                    result, writes, files = ray.get(done[0])
+                    result = self._arrived(ray.get(done[0]))
                     deaths_in_a_row = 0
                 except RayError as e:  # the actor died on this page twice (Ray retried it once), or Ray failed
                     deaths_in_a_row, why = deaths_in_a_row + 1, _why(e)
-                    result, writes, files = failed(path, f"{printable(path)}: {why}; the other pages went on"), \
-                        None, None
-                if files is not None and result.status == "done":
-                    result = self._write_files(result, files)
-                if writes:
-                    result = self._store(result, writes)
+                    result = failed(path, f"{printable(path)}: {why}; the other pages went on")
                 record(result)
                 if deaths_in_a_row >= START_FAILURES * self.actors:  # every page would only kill another actor
                     while queue:
@@ -296,6 +310,23 @@ class RayExecutor:
                         record(failed(left, f"{printable(left)}: not translated: Ray actors keep dying ({why})"))
                 give(actor)
             self.in_flight = []
+        except KeyboardInterrupt as stop:
+            self.in_flight = [path for _, path in pending.values()]
+            for ref in self._cancel(list(pending)):  # pages that finished meanwhile count as done, as on disk
+                try:
+                    result = self._arrived(ray.get(ref, timeout=1))
+                except (RayError, KeyboardInterrupt):
+                    continue
+                _, path = pending.pop(ref)
+                record(result)
+                self.in_flight.remove(path)
+            for path in list(self.in_flight):  # finished on disk as the cancel reached it: done all the same
+                if self.outputs == "shared" and (result := self.pipeline.finished_page(Path(path))) is not None:
+                    record(replace(result, status="done"))
+                    self.in_flight.remove(path)
+            if getattr(stop, "signum", None) is None and self.signal is not None:
+                raise Interrupted(self.signal) from None
+            raise
         except BaseException:
             self.in_flight = [path for _, path in pending.values()]
             raise
@@ -307,6 +338,30 @@ class RayExecutor:
                     pass
             if started_here:
                 ray.shutdown()
+                for signum, handler in self._handlers.items():  # as they were before the runtime started
+                    signal.signal(signum, handler)
+
+    def _arrived(self, answer: tuple[PageResult, MemoryWrites, PageFiles | None]) -> PageResult:
+        """A page's result as the batch records it: its returned files written, its memory writes stored."""
+        result, writes, files = answer
+        if files is not None and result.status == "done":
+            result = self._write_files(result, files)
+        if writes:
+            result = self._store(result, writes)
+        return result
+
+    @staticmethod
+    def _cancel(refs: list) -> list:
+        """Stop the pages in flight as Ctrl-C stops one (Ray raises KeyboardInterrupt in the actor: the page's
+        temporary files and a folder it created are removed), waiting ``KILL_GRACE_S`` at most (the actors are
+        killed after that anyway); returns those that ended meanwhile (some may have finished)."""
+        try:
+            for ref in refs:
+                ray.cancel(ref)
+            ended, _ = ray.wait(refs, num_returns=len(refs), timeout=KILL_GRACE_S)
+            return ended
+        except (RayError, KeyboardInterrupt):
+            return []
 
     def _write_token(self) -> str:
         token = uuid.uuid4().hex
@@ -348,6 +403,17 @@ class RayExecutor:
             return replace(result, warnings=[*result.warnings, line])
         lines = [line for line in memories.problems if line not in result.warnings]
         return replace(result, warnings=[*result.warnings, *lines]) if lines else result
+
+
+def _signal_handlers() -> dict:
+    """This process's Python handlers of the signals that stop a batch (in the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    found = {}
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if signum is not None and signal.getsignal(signum) is not None:
+            found[signum] = signal.getsignal(signum)
+    return found
 
 
 def _why(error: RayError) -> str:

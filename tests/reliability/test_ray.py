@@ -9,13 +9,15 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, run_in_process, work_dying_on_poison
+from helpers import ROOT, descendants, run_in_process, running, work_dying_on_poison
 
 from bilingual.batch import RayOptions, run_batch
 from bilingual.config import Config
@@ -203,3 +205,37 @@ def test_nothing_imports_ray_unless_the_ray_executor_is_asked_for(tmp_path):
             "assert not loaded, loaded\n")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.slow
+def test_sigterm_finishes_like_the_local_batch_and_leaves_no_ray_process(tmp_path):
+    """`kill PID` of a batch that started its own Ray runtime: exit 143, report ``finished: false`` with the
+    pages counted as they are on disk, no temporary file, and no Ray process left."""
+    folder, out = tmp_path / "pages", tmp_path / "out"
+    write_pages(folder, 30)
+    proc = subprocess.Popen([sys.executable, "-m", "bilingual", "translate", str(folder), "--out", str(out),
+                             "--engine", "gloss", "--format", "json,tmx", "--executor", "ray"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "COLUMNS": "200"})
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*/*.json"))) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    seen = descendants(proc.pid)  # the Ray runtime this batch started (gcs, raylet, actors ...)
+    assert proc.poll() is None and seen, "the batch ended before it could be stopped"
+    os.kill(proc.pid, signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "interrupted (SIGTERM)" in stderr and "Traceback" not in stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["finished"] is False
+    totals = report["totals"]
+    assert totals["pages"] == 30 and totals["failed"] == 0
+    assert totals["done"] + totals["interrupted"] + totals["not_started"] == 30
+    assert totals["done"] == len(list(out.glob("*/*.json"))) >= 2
+    assert not list(out.rglob("*.part"))
+    for page in (p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        assert sorted(f.suffix for f in page.iterdir()) == [".json", ".tmx"], list(page.iterdir())
+    deadline = time.monotonic() + 15
+    while running(seen) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert running(seen) == []
