@@ -298,6 +298,18 @@ class TranslationMemory:
         except sqlite3.Error:
             pass
 
+    def count_hits(self, entries: list[MemoryEntry]) -> None:
+        """``count_hit`` for many units in one transaction (best-effort too)."""
+        if self.readonly or not entries:
+            return
+        try:
+            self._write(("UPDATE units SET hits = hits + 1 WHERE kind = ? AND source_key = ? AND engine = ? AND "
+                         "model = ? AND glossary = ? AND options = ?",
+                         (e.kind, normalise_source(e.source), e.engine, e.model, e.glossary, e.options))
+                        for e in entries)
+        except OutputError:
+            pass
+
     # -- reading ------------------------------------------------------------------------------
 
     def human(self, source: str) -> MemoryEntry | None:
@@ -549,8 +561,7 @@ class MemoryWrites:
         cannot be stored."""
         memories.store_machine(self.machine)
         if memories.project is not None and memories.project not in memories._lost:
-            for entry in self.hits:
-                memories.project.count_hit(entry)
+            memories.project.count_hits(self.hits)
         for unit in self.human:
             memories.store_human(**unit)
 

@@ -63,6 +63,21 @@ from .pool import START_FAILURES, Work, failed, translate_in_worker
 
 TOKEN_NAME = "ray-batch-token"  # in <out>/.bilingual/: proves an actor sees the driver's output folder
 KILL_GRACE_S = 5.0
+SCRATCH_PREFIX = "bilingual-actor-"  # + pid: an actor's scratch folder (its memory snapshot, driver-mode pages)
+
+
+def _remove_dead_scratch() -> None:
+    """Remove the scratch folders of actors on this node whose process is gone (killed, so never closed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        try:
+            pid = int(folder.name[len(SCRATCH_PREFIX):].split("-")[0])
+            os.kill(pid, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # PermissionError: someone else's live process
+            continue
 
 
 @dataclass
@@ -91,7 +106,8 @@ class PageActor:
         self.work = work
         self.outputs = outputs
         self.token = token
-        self.scratch = Path(tempfile.mkdtemp(prefix="bilingual-actor-"))
+        _remove_dead_scratch()
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
         self.pipeline: Pipeline | None = None
         self.error: str | None = None  # why this actor cannot translate (each page it is given says so)
 
@@ -267,6 +283,7 @@ class RayExecutor:
         started_here = self._connect()
         actors: list = []
         pending: dict = {}  # ObjectRef -> (actor, path)
+        current: str | None = None
         try:
             token = self._write_token() if self.outputs == "shared" else ""
             snapshot = ray.put(memory_snapshot(self.pipeline.memory_path))
@@ -297,6 +314,8 @@ class RayExecutor:
                 self.in_flight = [path for _, path in pending.values()]
                 done, _ = ray.wait(list(pending), num_returns=1)
                 actor, path = pending.pop(done[0])
+                current = path  # its result is being taken in: still in flight if the batch stops now
+                give(actor)  # its next page first: the actor works while this process stores and shows the result
                 try:
                     result = self._arrived(ray.get(done[0]))
                     deaths_in_a_row = 0
@@ -308,10 +327,10 @@ class RayExecutor:
                     while queue:
                         left, _ = queue.pop()
                         record(failed(left, f"{printable(left)}: not translated: Ray actors keep dying ({why})"))
-                give(actor)
+                current = None
             self.in_flight = []
         except KeyboardInterrupt as stop:
-            self.in_flight = [path for _, path in pending.values()]
+            self.in_flight = [path for _, path in pending.values()] + ([current] if current else [])
             for ref in self._cancel(list(pending)):  # pages that finished meanwhile count as done, as on disk
                 try:
                     result = self._arrived(ray.get(ref, timeout=1))
@@ -331,6 +350,10 @@ class RayExecutor:
             self.in_flight = [path for _, path in pending.values()]
             raise
         finally:
+            try:  # their pipelines closed and scratch folders removed, then the actors killed
+                ray.wait([actor.close.remote() for actor in actors], num_returns=len(actors), timeout=KILL_GRACE_S)
+            except (RayError, KeyboardInterrupt):
+                pass
             for actor in actors:
                 try:
                     ray.kill(actor, no_restart=True)

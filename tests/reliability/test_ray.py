@@ -21,6 +21,8 @@ from helpers import ROOT, descendants, run_in_process, running, work_dying_on_po
 
 from bilingual.batch import RayOptions, run_batch
 from bilingual.config import Config
+from bilingual.memory import TranslationMemory
+from bilingual.pipeline import Pipeline, read_edition_json
 
 ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install -e '.[ray]' (make setup does)")
 
@@ -115,14 +117,22 @@ def test_ray_writes_what_the_local_pool_writes(ray_runtime, local_run, tmp_path,
     assert not list(out.rglob("*.part"))
 
 
-def test_resume_sends_only_unfinished_pages(ray_runtime, local_run, tmp_path):
-    """Pages the local batch finished are finished for Ray too (one signature): only a changed page is sent."""
+def test_resume_sends_only_unfinished_pages_and_keeps_human_work(ray_runtime, local_run, tmp_path):
+    """Pages the local batch finished are finished for Ray too (one signature): only a changed page is sent. A
+    person's English on that page's previous edition is kept by the actor and stored in the memory by the
+    driver (the memory is gone here: only the edition holds it)."""
     pages, local = local_run
     out = tmp_path / "out"
     shutil.copytree(local, out)
     folder = tmp_path / "pages"
     shutil.copytree(pages[0].parent, folder)
     pages = sorted(folder.glob("*.txt"))
+    with Pipeline(config(out)) as pipeline:
+        edition = pipeline.previous_edition("page-02")
+        kept = next(s for s in edition.segments() if s.zh.startswith("天气很好"))
+        pipeline.edit_segment("page-02", kept.id, "The weather was lovely.", base=None, by="editor")
+    for extra in ("", "-wal", "-shm"):
+        (out / ".bilingual" / f"memory.sqlite3{extra}").unlink(missing_ok=True)
     before = {p: p.stat().st_mtime_ns for p in out.glob("*/*.json")}
     pages[2].write_text(pages[2].read_text(encoding="utf-8").replace("散步", "跑步"), encoding="utf-8")
     again = run_batch(pages, config(out), executor="ray", jobs=None)
@@ -131,6 +141,12 @@ def test_resume_sends_only_unfinished_pages(ray_runtime, local_run, tmp_path):
     assert again.actors == 1  # one page was sent: one actor was enough
     after = {p: p.stat().st_mtime_ns for p in out.glob("*/*.json")}
     assert [p.parent.name for p in before if before[p] != after[p]] == ["page-02"]
+    redone = read_edition_json(out / "page-02" / "page-02.json")
+    segment = next(s for s in redone.segments() if s.zh == kept.zh)
+    assert (segment.en, segment.is_human, segment.origin.by) == ("The weather was lovely.", True, "editor")
+    with TranslationMemory(out / ".bilingual" / "memory.sqlite3", readonly=True) as memory:
+        assert memory.human(kept.zh).en == "The weather was lovely."
+        assert memory.stats().machine > 0  # the page's machine English, stored by the driver
     done = run_batch(pages, config(out), executor="ray", jobs=None)
     assert done.actors == 0 and [p.status for p in done.pages] == ["skipped"] * 5  # nothing sent at all
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
