@@ -56,6 +56,7 @@ class BatchResult:
     warnings: list[str] = field(default_factory=list)  # about the run, each once (a memory left out ...)
     actors: int = 0  # Ray actors the batch ran (executor "ray")
     ray_startup_seconds: float | None = None  # starting or joining the Ray runtime, when the batch did
+    ray_shutdown_seconds: float | None = None  # stopping it again
 
     @property
     def failed(self) -> list[PageResult]:
@@ -241,6 +242,7 @@ def run_batch(paths: list[Path], config: Config, jobs: int | None = 1, force: bo
             finally:
                 in_flight[:] = cluster.in_flight
                 batch.ray_startup_seconds = cluster.startup_seconds
+                batch.ray_shutdown_seconds = cluster.shutdown_seconds
                 batch.actors = cluster.actors
                 if own:
                     pipeline.close()

@@ -220,6 +220,7 @@ class RayExecutor:
         self.init_options = init_options or {}
         self.in_flight: list[str] = []
         self.startup_seconds: float | None = None  # starting (or joining) the Ray runtime, when this batch did
+        self.shutdown_seconds: float | None = None  # stopping it again
         self.actors = 0
         self.signal: int | None = None  # the signal that stopped the batch, when one did
         self._handlers: dict = {}
@@ -360,7 +361,9 @@ class RayExecutor:
                 except Exception:  # already gone
                     pass
             if started_here:
+                stopping = time.monotonic()
                 ray.shutdown()
+                self.shutdown_seconds = time.monotonic() - stopping
                 for signum, handler in self._handlers.items():  # as they were before the runtime started
                     signal.signal(signum, handler)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import time
 from pathlib import Path
 
 from ..batch import (
@@ -80,9 +81,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_translate(args: argparse.Namespace, env: Environment) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {args.jobs}")
-    ray_options = None
+    ray_options, ray_import_s = None, 0.0
     if args.executor == "ray":
+        started = time.monotonic()
         require_ray()  # before anything loads: one line saying how to install it
+        ray_import_s = time.monotonic() - started
         ray_options = RayOptions(address=args.ray_address, outputs=args.ray_outputs or "shared")
     else:
         for given, option in ((args.ray_address, "--ray-address"), (args.ray_outputs, "--ray-outputs")):
@@ -126,7 +129,9 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     print_summary(batch, env)
     if batch.actors:
         started = "" if batch.ray_startup_seconds is None else \
-            f"; the Ray runtime {'joined' if args.ray_address else 'started'} in {batch.ray_startup_seconds:.1f} s"
+            f"; Ray imported in {ray_import_s:.1f} s, its runtime {'joined' if args.ray_address else 'started'} " \
+            f"in {batch.ray_startup_seconds:.1f} s and {'left' if args.ray_address else 'stopped'} in " \
+            f"{batch.ray_shutdown_seconds or 0:.1f} s"
         env.info(f"bilingual: {batch.actors} Ray actor{'s' if batch.actors != 1 else ''}{started}")
     if hasattr(pipeline.engine, "summary"):
         env.err(pipeline.engine.summary())
