@@ -37,8 +37,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import signal
+import socket
 import sqlite3
 import tempfile
 import threading
@@ -63,6 +65,7 @@ from .pool import START_FAILURES, Work, failed, translate_in_worker
 
 TOKEN_NAME = "ray-batch-token"  # in <out>/.bilingual/: proves an actor sees the driver's output folder
 KILL_GRACE_S = 5.0
+CONNECT_TIMEOUT_S = 10.0  # a cluster's address that does not answer within this is reported, not waited for
 SCRATCH_PREFIX = "bilingual-actor-"  # + pid: an actor's scratch folder (its memory snapshot, driver-mode pages)
 
 
@@ -234,6 +237,7 @@ class RayExecutor:
         started = time.monotonic()
         options = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
         if self.address:
+            _check_reachable(self.address)
             options["address"] = self.address
         quiet = logging.getLogger("ray")
         level = quiet.level
@@ -429,6 +433,20 @@ class RayExecutor:
             return replace(result, warnings=[*result.warnings, line])
         lines = [line for line in memories.problems if line not in result.warnings]
         return replace(result, warnings=[*result.warnings, *lines]) if lines else result
+
+
+def _check_reachable(address: str) -> None:
+    """OutputError in one line when nothing listens at ``host:port`` (``ray://host:port`` too): Ray itself
+    would keep trying for minutes. ``auto`` and other forms are left to Ray."""
+    match = re.fullmatch(r"(?:ray://)?\[?([^\]/]+?)\]?:(\d+)", address.strip())
+    if not match:
+        return
+    host, port = match.group(1), int(match.group(2))
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as e:
+        raise OutputError(f"cannot reach the Ray cluster ({e.strerror or e}); is `ray start --head` running "
+                          "there?", address) from None
 
 
 def _signal_handlers() -> dict:

@@ -204,6 +204,11 @@ def test_usage_errors_are_one_line(monkeypatch, tmp_path):
     page = write_pages(tmp_path / "pages", 1)[0]
     run = run_in_process("translate", page, "--out", tmp_path / "out", "--ray-address", "auto")
     assert run.returncode == 2 and run.stderr.strip() == "bilingual: error: --ray-address needs --executor ray"
+    from bilingual.batch.ray_executor import _check_reachable
+    from bilingual.errors import OutputError
+
+    with pytest.raises(OutputError, match="cannot reach the Ray cluster"):  # not minutes of Ray retrying
+        _check_reachable("ray://127.0.0.1:1")
     monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
     run = run_in_process("translate", page, "--out", tmp_path / "out", "--executor", "ray")
     assert run.returncode == 2
