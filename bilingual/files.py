@@ -187,6 +187,13 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return Path(path)
 
 
+def write_bytes_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; returns ``path``."""
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
 def write_json_atomic(path: Path, data) -> Path:
     """Write ``data`` as indented UTF-8 JSON (non-ASCII kept) to ``path`` atomically."""
     return write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")

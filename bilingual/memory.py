@@ -298,6 +298,18 @@ class TranslationMemory:
         except sqlite3.Error:
             pass
 
+    def count_hits(self, entries: list[MemoryEntry]) -> None:
+        """``count_hit`` for many units in one transaction (best-effort too)."""
+        if self.readonly or not entries:
+            return
+        try:
+            self._write(("UPDATE units SET hits = hits + 1 WHERE kind = ? AND source_key = ? AND engine = ? AND "
+                         "model = ? AND glossary = ? AND options = ?",
+                         (e.kind, normalise_source(e.source), e.engine, e.model, e.glossary, e.options))
+                        for e in entries)
+        except OutputError:
+            pass
+
     # -- reading ------------------------------------------------------------------------------
 
     def human(self, source: str) -> MemoryEntry | None:
@@ -523,6 +535,87 @@ class Memories:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+# --- one writer: a process that translates away from the memory's writer ---------------------------------
+
+
+@dataclass
+class MemoryWrites:
+    """What translating a page stored in the project's memory, held for the one process that writes it.
+
+    A Ray actor translates against a read-only view of the memory (``SnapshotMemories``); its page comes
+    back to the driver with these, and the driver stores them (``apply``), so the memory has one writer.
+    """
+
+    machine: list[MemoryEntry] = field(default_factory=list)
+    human: list[dict] = field(default_factory=list)  # ``Memories.store_human``'s arguments, in order
+    hits: list[MemoryEntry] = field(default_factory=list)  # machine units reused (their usage count)
+
+    def __bool__(self) -> bool:
+        return bool(self.machine or self.human or self.hits)
+
+    def apply(self, memories: Memories) -> None:
+        """Store these in ``memories`` (the writer's). Machine units and hits as ``Memories`` stores them (a
+        failing memory is left out, with a line in ``problems``); a person's English raises OutputError when it
+        cannot be stored."""
+        memories.store_machine(self.machine)
+        if memories.project is not None and memories.project not in memories._lost:
+            memories.project.count_hits(self.hits)
+        for unit in self.human:
+            memories.store_human(**unit)
+
+
+class SnapshotMemories(Memories):
+    """``Memories`` whose project memory is read only (a snapshot, or the live file opened read-only) and
+    whose writes are collected in ``pending`` instead (see ``MemoryWrites``).
+
+    What this process collected is found again by its own later lookups, as if it had been stored.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = MemoryWrites()
+        self._own_machine: dict[tuple, MemoryEntry] = {}
+        self._own_human: dict[str, MemoryEntry] = {}
+
+    def take_writes(self) -> MemoryWrites:
+        """The writes collected since the last call (and a fresh, empty collection)."""
+        writes, self.pending = self.pending, MemoryWrites()
+        return writes
+
+    def human(self, source: str) -> MemoryEntry | None:
+        return self._own_human.get(normalise_source(source)) or super().human(source)
+
+    def machine(self, source: str, engine: str, model: str, glossary: str, options: str) -> MemoryEntry | None:
+        if not self.use_machine:
+            return None
+        entry = self._own_machine.get((normalise_source(source), engine, model, glossary, options)) or \
+            super().machine(source, engine, model, glossary, options)  # a read-only memory counts no hit
+        if entry is not None:
+            self.pending.hits.append(entry)
+        return entry
+
+    def store_machine(self, units: list[MemoryEntry]) -> None:
+        if not self.use_machine:
+            return
+        for unit in units:
+            self._own_machine[(normalise_source(unit.source), unit.engine, unit.model, unit.glossary,
+                               unit.options)] = unit
+        self.pending.machine.extend(units)
+
+    def store_human(self, source: str, en: str, how: str, status: str = "translated", who: str = "",
+                    at: str | None = None, terms: list[dict] | None = None) -> bool:
+        known = self.human(source)
+        if known is not None and known.memory == "project" and (known.en, known.status) == (en, status):
+            return False
+        self.pending.human.append({"source": source, "en": en, "how": how, "status": status, "who": who,
+                                   "at": at, "terms": terms})
+        self._own_human[normalise_source(source)] = MemoryEntry(HUMAN, source.strip(), en, status, how, who,
+                                                                terms=list(terms or []), changed=at or "",
+                                                                memory="project")
+        self._index = None
+        return True
 
 
 def _free_name(path: Path) -> Path:

@@ -27,7 +27,16 @@ from .files import (
     read_utf8_text,
     remove_stale_parts,
 )
-from .memory import HUMAN, MACHINE, Memories, ReferenceUnit, TranslationMemory, normalise_source, project_memory_path
+from .memory import (
+    HUMAN,
+    MACHINE,
+    Memories,
+    ReferenceUnit,
+    SnapshotMemories,
+    TranslationMemory,
+    normalise_source,
+    project_memory_path,
+)
 from .model import REVIEW_STATUSES, Article, Edition, Paragraph, Segment, is_structural_flag
 from .read import read_page, read_page_bytes
 from .read.tmx import read_tmx_pairs
@@ -154,10 +163,16 @@ class Pipeline:
     ``config`` on first use and kept, so a worker process or the web server loads them once.
     The memories (the output folder's own, and read-only references) are opened on first use
     and stay open until ``close``.
+
+    ``snapshot_memory``: this process does not write the project's memory (a Ray actor: the driver is its one
+    writer). It is opened read-only, when it exists, and what pages would store in it is collected in
+    ``memories.pending`` (``memory.SnapshotMemories``) to travel back with each page.
     """
 
-    def __init__(self, config: Config, engine: Engine | None = None, glossary: Glossary | None = None):
+    def __init__(self, config: Config, engine: Engine | None = None, glossary: Glossary | None = None,
+                 snapshot_memory: bool = False):
         self.config = config
+        self.snapshot_memory = snapshot_memory
         self._engine = engine
         self._glossary = glossary
         self._glossary_stamp = self._stamp_glossary() if glossary is None else None
@@ -233,7 +248,11 @@ class Pipeline:
         """The project's memory and the reference memories (opened once)."""
         if self._memories is None:
             try:
-                project = TranslationMemory(self.memory_path)
+                if self.snapshot_memory:
+                    project = TranslationMemory(self.memory_path, readonly=True) if self.memory_path.is_file() \
+                        else None
+                else:
+                    project = TranslationMemory(self.memory_path)
             except OutputError as e:  # a read-only output folder without a memory yet: pages go on without one
                 project = None
                 self.memory_error = e
@@ -245,8 +264,9 @@ class Pipeline:
                     files[path.name] = [ReferenceUnit(p.zh, p.en, p.who, p.at) for p in read_tmx_pairs(path)]
                 else:
                     references.append(TranslationMemory(path, readonly=True))
-            self._memories = Memories(project, references, files, self.config.fuzzy_threshold,
-                                      use_machine=self.config.use_memory)
+            kind = SnapshotMemories if self.snapshot_memory else Memories
+            self._memories = kind(project, references, files, self.config.fuzzy_threshold,
+                                  use_machine=self.config.use_memory)
             self.warnings.extend(self._memories.warnings)
         return self._memories
 
@@ -387,15 +407,8 @@ class Pipeline:
         try:
             data = read_page_bytes(path)
             digest = hashlib.sha256(data).hexdigest()
-            signature = self.signature(digest)
-            if not force and self.is_finished(stem, signature):
-                result.status = "skipped"
-                result.outputs = [str(p) for p in self.outputs(stem)]
-                try:
-                    result.count(read_edition_json(output_path(self.config.out_dir, stem, "json")))
-                except BilingualError:
-                    pass
-                return result
+            if not force and self.is_finished(stem, self.signature(digest)):
+                return self._skipped(result)
             created = not folder.exists()
             check_writable(folder)
             remove_stale_parts(folder)
@@ -418,6 +431,32 @@ class Pipeline:
             result.seconds = round(time.monotonic() - started, 3)
             if result.status == "failed" and created:
                 discard_folder(folder, stem)
+        return result
+
+    def _skipped(self, result: PageResult) -> PageResult:
+        result.status = "skipped"
+        result.outputs = [str(p) for p in self.outputs(result.stem)]
+        try:
+            result.count(read_edition_json(output_path(self.config.out_dir, result.stem, "json")))
+        except BilingualError:
+            pass
+        return result
+
+    def finished_page(self, path: Path) -> PageResult | None:
+        """The ``skipped`` result ``translate_page`` would give a page already finished, else None (a page that
+        cannot be read is not finished: translating it says why). Reads the page to hash it; writes nothing.
+        For an executor that decides which pages to send at all."""
+        started = time.monotonic()
+        path = Path(path)
+        result = PageResult(source=printable(str(path)), stem=page_stem(path), status="failed")
+        try:
+            digest = hashlib.sha256(read_page_bytes(path)).hexdigest()
+            if not self.is_finished(result.stem, self.signature(digest)):
+                return None
+        except BilingualError:
+            return None
+        result = self._skipped(result)
+        result.seconds = round(time.monotonic() - started, 3)
         return result
 
     def retranslate(self, edition: Edition) -> Edition:

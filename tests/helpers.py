@@ -82,7 +82,7 @@ def running(pids) -> list[int]:
     return alive
 
 
-def work_dying_on_poison(pipeline, path: str, force: bool):
+def work_dying_on_poison(pipeline, path: str, force: bool, source_name: str | None = None):
     """A worker's page work that kills its own process (as the OOM killer would) on pages named ``poison*``
     every time, and on pages named ``flaky*`` the first time only (a ``.died`` file beside the page says it
     did): for ``run_batch(work=...)``. Module level, so a worker process can import it."""
@@ -94,7 +94,7 @@ def work_dying_on_poison(pipeline, path: str, force: bool):
     if name.startswith("poison") or (name.startswith("flaky") and not marker.exists()):
         marker.write_text("died", encoding="utf-8")
         os.kill(os.getpid(), signal.SIGKILL)
-    return translate_in_worker(pipeline, path, force)
+    return translate_in_worker(pipeline, path, force, source_name)
 
 
 # Stand-ins for the PDF writer's render_part. They live here, in a module every worker process can

@@ -12,7 +12,8 @@ else is redone. Temporary ``*.part`` files a killed run left anywhere under the 
 are removed when a batch starts (those of a writer still running are left alone).
 
 Executors: ``run_batch`` translates in this process for one job, else hands the pages to
-``pool.PagePool``. Another executor (a cluster) needs the same small shape: ``run(paths, force,
+``pool.PagePool`` (``executor="local"``), or to Ray actors on a cluster (``executor="ray"``:
+``ray_executor.RayExecutor``, imported only then). An executor has one small shape: ``run(paths, force,
 record)`` calling ``record`` with each ``PageResult`` (made by ``Pipeline.translate_page`` wherever the
 page runs) and, when interrupted, ``in_flight`` (the pages it was translating) before re-raising.
 
@@ -33,13 +34,16 @@ from typing import Callable, Iterable, Iterator
 
 from .. import __version__
 from ..config import Config
-from ..errors import BilingualError, InputError, OutputError, printable
+from ..errors import BilingualError, InputError, OutputError, UsageError, printable
 from ..files import page_stem, remove_stale_parts, write_json_atomic
 from ..pipeline import PageResult, Pipeline, read_edition_json
 from ..read import is_page
 from ..write import output_path
 from .pool import PagePool, Work, translate_in_worker
 
+EXECUTORS = ("local", "ray")
+RAY_OUTPUTS = ("shared", "driver")  # who writes a page's files: the actors (shared storage), or the driver
+RAY_MISSING = "--executor ray needs Ray, which is not installed: pip install 'bilingual[ray]'"
 REPORT_NAME = "report.json"
 INTERRUPTED = "interrupted"  # a page being translated when the batch was stopped
 NOT_STARTED = "not started"
@@ -52,6 +56,9 @@ class BatchResult:
     interrupted: bool = False
     report_error: str | None = None  # why report.json could not be written (a read-only output folder ...)
     warnings: list[str] = field(default_factory=list)  # about the run, each once (a memory left out ...)
+    actors: int = 0  # Ray actors the batch ran (executor "ray")
+    ray_startup_seconds: float | None = None  # starting or joining the Ray runtime, when the batch did
+    ray_shutdown_seconds: float | None = None  # stopping it again
 
     @property
     def failed(self) -> list[PageResult]:
@@ -166,16 +173,42 @@ def duplicate_stems(paths: list[Path]) -> dict[Path, Path]:
     return dupes
 
 
-def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = False,
+@dataclass(frozen=True)
+class RayOptions:
+    """How ``executor="ray"`` runs: ``address`` of a cluster (None: a local runtime started for the batch),
+    ``outputs`` (``RAY_OUTPUTS``), and options for ``ray.init`` when the batch starts the runtime."""
+
+    address: str | None = None
+    outputs: str = "shared"
+    init: dict = field(default_factory=dict)
+
+
+def require_ray() -> None:
+    """UsageError saying how to install Ray unless it can be imported (imports it)."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise UsageError(RAY_MISSING) from None
+
+
+def run_batch(paths: list[Path], config: Config, jobs: int | None = 1, force: bool = False,
               on_page: Callable[[PageResult], None] | None = None, pipeline: Pipeline | None = None,
-              work: Work = translate_in_worker) -> BatchResult:
+              work: Work = translate_in_worker, executor: str = "local",
+              ray_options: RayOptions | None = None) -> BatchResult:
     """Translate ``paths`` into ``config.out_dir``; return every page's result and write report.json.
 
     ``on_page`` is called in this process after each page (for progress display).
-    ``pipeline``: an already loaded pipeline for ``jobs == 1`` (else one is made from ``config``).
+    ``pipeline``: an already loaded pipeline for ``jobs == 1`` and for the Ray executor's driver (else one
+    is made from ``config``).
     ``work``: what a worker does with a page (tests give one that makes a page kill its worker).
+    ``executor``: ``local`` (this process, or ``jobs`` worker processes) or ``ray`` (Ray actors; ``jobs``
+    None: one per CPU of the cluster), with ``ray_options`` saying how.
     Raises ``BatchInterrupted`` when interrupted (see the module docstring).
     """
+    if executor not in EXECUTORS:
+        raise UsageError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if executor == "ray":
+        require_ray()
     results: list[PageResult] = []
     batch = BatchResult(results)
     started_ns = time.time_ns()
@@ -200,7 +233,23 @@ def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = Fa
             todo.append(p)
     in_flight: list[str] = []
     try:
-        if jobs <= 1 or len(todo) <= 1:
+        if executor == "ray":
+            from .ray_executor import RayExecutor  # Ray is imported only when asked for
+
+            own = pipeline is None
+            pipeline = Pipeline(config).load() if own else pipeline
+            options = ray_options or RayOptions()
+            cluster = RayExecutor(config, pipeline, jobs, options.address, options.outputs, work, options.init)
+            try:
+                cluster.run(todo, force, record)
+            finally:
+                in_flight[:] = cluster.in_flight
+                batch.ray_startup_seconds = cluster.startup_seconds
+                batch.ray_shutdown_seconds = cluster.shutdown_seconds
+                batch.actors = cluster.actors
+                if own:
+                    pipeline.close()
+        elif (jobs or 1) <= 1 or len(todo) <= 1:
             own = pipeline is None
             pipeline = Pipeline(config).load() if own else pipeline
             try:
@@ -213,7 +262,7 @@ def run_batch(paths: list[Path], config: Config, jobs: int = 1, force: bool = Fa
                 if own:
                     pipeline.close()
         else:
-            pool = PagePool(config, jobs, work)
+            pool = PagePool(config, jobs or 1, work)
             try:
                 pool.run(todo, force, record)
             finally:

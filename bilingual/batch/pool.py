@@ -41,12 +41,13 @@ from ..pipeline import PageResult, Pipeline
 GRACE_S = 10.0  # how long a worker may take to stop its page after SIGTERM before it is killed
 START_FAILURES = 3  # workers in a row that die before they are ready, per slot, before the pool gives up
 
-Work = Callable[[Pipeline, str, bool], PageResult]
+Work = Callable[..., PageResult]  # (pipeline, path, force, source_name=None) -> PageResult
 
 
-def translate_in_worker(pipeline: Pipeline, path: str, force: bool) -> PageResult:
-    """What a worker does with a page (the default ``work``)."""
-    return pipeline.translate_page(Path(path), force)
+def translate_in_worker(pipeline: Pipeline, path: str, force: bool, source_name: str | None = None) -> PageResult:
+    """What a worker does with a page (the default ``work``). ``source_name``: what the edition records as its
+    source when ``path`` is a copy of the page (``Pipeline.translate_page``)."""
+    return pipeline.translate_page(Path(path), force, source_name=source_name)
 
 
 def start_method() -> str:

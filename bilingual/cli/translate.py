@@ -5,9 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import time
 from pathlib import Path
 
-from ..batch import INTERRUPTED, NOT_STARTED, BatchInterrupted, expand_inputs, run_batch, signals_interrupt
+from ..batch import (
+    EXECUTORS,
+    INTERRUPTED,
+    NOT_STARTED,
+    RAY_OUTPUTS,
+    BatchInterrupted,
+    RayOptions,
+    expand_inputs,
+    require_ray,
+    run_batch,
+    signals_interrupt,
+)
 from ..errors import ExitStatus, InputError, UsageError
 from ..pipeline import PageResult, Pipeline
 from ..read import PAGE_SUFFIXES, check_page_file
@@ -41,9 +53,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output_options(p)
     add_engine_options(p)
     add_text_options(p)
-    p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="translate N pages at once in worker processes, each loading the model once (default: 1)")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="translate N pages at once in worker processes (Ray actors with --executor ray), each "
+                        "loading the model once (default: 1; with --executor ray, one per CPU of the cluster)")
     p.add_argument("--force", action="store_true", help="redo pages that are already finished")
+    cluster = p.add_argument_group("a cluster (Ray)")
+    cluster.add_argument("--executor", choices=EXECUTORS, default="local",
+                         help="local: this machine's worker processes (--jobs); ray: Ray actors, on a local Ray "
+                              "runtime started for the batch or on the cluster at --ray-address (needs "
+                              "pip install 'bilingual[ray]') (default: local)")
+    cluster.add_argument("--ray-address", metavar="ADDRESS",
+                         help="the Ray cluster to run on (ray://HOST:10001, HOST:6379, or auto); default: start a "
+                              "local Ray runtime on this machine")
+    cluster.add_argument("--ray-outputs", choices=RAY_OUTPUTS, default=None,
+                         help="who writes each page's files: shared (the actors, into --out, which must be the same "
+                              "path on every node) or driver (the actors send them back and this process writes "
+                              "them: a cluster without shared storage) (default: shared)")
     p.set_defaults(run=run_translate)
 
     s = sub.add_parser("segment", help="read a page and print its document model")
@@ -54,8 +79,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_translate(args: argparse.Namespace, env: Environment) -> int:
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be 1 or more, not {args.jobs}")
+    ray_options, ray_import_s = None, 0.0
+    if args.executor == "ray":
+        started = time.monotonic()
+        require_ray()  # before anything loads: one line saying how to install it
+        ray_import_s = time.monotonic() - started
+        ray_options = RayOptions(address=args.ray_address, outputs=args.ray_outputs or "shared")
+    else:
+        for given, option in ((args.ray_address, "--ray-address"), (args.ray_outputs, "--ray-outputs")):
+            if given is not None:
+                raise UsageError(f"{option} needs --executor ray")
     config = config_from_args(args, env)
     paths = expand_inputs(args.inputs)
     if not paths:
@@ -82,8 +117,9 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
         with signals_interrupt(), display:  # SIGTERM (kill, cron, CI) stops the batch as Ctrl-C does
             if hasattr(pipeline.engine, "progress"):  # a slow engine (an LLM) reports sentences too
                 pipeline.engine.progress = display.sentences_done
-            batch = run_batch(paths, config, jobs=args.jobs, force=args.force, on_page=display.page_done,
-                              pipeline=pipeline)
+            batch = run_batch(paths, config, jobs=args.jobs if args.executor == "ray" else args.jobs or 1,
+                              force=args.force, on_page=display.page_done, pipeline=pipeline,
+                              executor=args.executor, ray_options=ray_options)
     except BatchInterrupted as stopped:
         env.err(f"bilingual: interrupted ({signal.Signals(stopped.signum).name})")
         print_summary(stopped.batch, env)
@@ -91,6 +127,12 @@ def run_translate(args: argparse.Namespace, env: Environment) -> int:
     finally:
         pipeline.close()  # the memory's connection closed now, not whenever the garbage collector runs
     print_summary(batch, env)
+    if batch.actors:
+        started = "" if batch.ray_startup_seconds is None else \
+            f"; Ray imported in {ray_import_s:.1f} s, its runtime {'joined' if args.ray_address else 'started'} " \
+            f"in {batch.ray_startup_seconds:.1f} s and {'left' if args.ray_address else 'stopped'} in " \
+            f"{batch.ray_shutdown_seconds or 0:.1f} s"
+        env.info(f"bilingual: {batch.actors} Ray actor{'s' if batch.actors != 1 else ''}{started}")
     if hasattr(pipeline.engine, "summary"):
         env.err(pipeline.engine.summary())
     if batch.report_error:
