@@ -65,6 +65,7 @@ from .pool import START_FAILURES, Work, failed, translate_in_worker
 
 TOKEN_NAME = "ray-batch-token"  # in <out>/.bilingual/: proves an actor sees the driver's output folder
 KILL_GRACE_S = 5.0
+SIGNAL_POLL_S = 0.25  # how often the driver looks whether a signal asked the batch to stop
 CONNECT_TIMEOUT_S = 10.0  # a cluster's address that does not answer within this is reported, not waited for
 SCRATCH_PREFIX = "bilingual-actor-"  # + pid: an actor's scratch folder (its memory snapshot, driver-mode pages)
 
@@ -317,7 +318,13 @@ class RayExecutor:
             deaths_in_a_row, why = 0, ""
             while pending:
                 self.in_flight = [path for _, path in pending.values()]
-                done, _ = ray.wait(list(pending), num_returns=1)
+                # A short wait, then a look at the signal flag: a handler's exception raised inside Ray's own
+                # calls can be lost there (seen: a SIGTERM the batch never stopped for), the flag is not.
+                done, _ = ray.wait(list(pending), num_returns=1, timeout=SIGNAL_POLL_S)
+                if self.signal is not None:
+                    raise Interrupted(self.signal)
+                if not done:
+                    continue
                 actor, path = pending.pop(done[0])
                 current = path  # its result is being taken in: still in flight if the batch stops now
                 give(actor)  # its next page first: the actor works while this process stores and shows the result
