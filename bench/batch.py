@@ -40,7 +40,8 @@ BAD = {"bad-empty.txt": b"", "bad-binary.txt": bytes(range(256)) * 64,
        "bad-english.txt": b"City News\n\nCitizens walked in the park. The weather was fine.\n"}
 
 
-def make_pages(folder: Path, count: int, rng: random.Random) -> None:
+def varied_pages(folder: Path, count: int, rng: random.Random) -> None:
+    """Pages varied from the seed: its heads, then its paragraphs sampled, reordered, some numbered."""
     lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
     head, body = lines[:3], lines[3:]
     folder.mkdir(parents=True)
@@ -48,6 +49,11 @@ def make_pages(folder: Path, count: int, rng: random.Random) -> None:
         chosen = rng.sample(body, k=min(len(body), rng.randint(8, 20)))
         numbered = [line.replace("。", f"（{i}号）。", 1) if rng.random() < 0.3 else line for line in chosen]
         (folder / f"page-{i:03d}.txt").write_text("\n\n".join(head + numbered) + "\n", encoding="utf-8")
+
+
+def make_pages(folder: Path, count: int, rng: random.Random) -> None:
+    """``varied_pages`` and the pages made bad on purpose."""
+    varied_pages(folder, count, rng)
     for name, data in BAD.items():
         (folder / name).write_bytes(data)
 

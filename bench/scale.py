@@ -42,14 +42,11 @@ STARTED = re.compile(r"Ray imported in ([0-9.]+) s, its runtime started in ([0-9
 
 
 def gloss_pages(folder: Path, count: int, rng: random.Random) -> None:
-    """Pages varied from the seed (as bench/batch.py makes them): sampled, reordered, some numbered."""
-    lines = [line for line in SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    head, body = lines[:3], lines[3:]
-    folder.mkdir(parents=True)
-    for i in range(count):
-        chosen = rng.sample(body, k=min(len(body), rng.randint(8, 20)))
-        numbered = [line.replace("。", f"（{i}号）。", 1) if rng.random() < 0.3 else line for line in chosen]
-        (folder / f"page-{i:03d}.txt").write_text("\n\n".join(head + numbered) + "\n", encoding="utf-8")
+    """Pages varied from the seed, made as bench/batch.py makes them (without its bad pages)."""
+    spec = importlib.util.spec_from_file_location("bench_batch", Path(__file__).with_name("batch.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.varied_pages(folder, count, rng)
 
 
 def model_pages(folder: Path, count: int, per_page: int, rng: random.Random) -> None:

@@ -351,10 +351,7 @@ class RayExecutor:
                 _, path = pending.pop(ref)
                 record(result)
                 self.in_flight.remove(path)
-            for path in list(self.in_flight):  # finished on disk as the cancel reached it: done all the same
-                if self.outputs == "shared" and (result := self.pipeline.finished_page(Path(path))) is not None:
-                    record(replace(result, status="done"))
-                    self.in_flight.remove(path)
+            # A page finished on disk as the cancel reached it is counted done by run_batch, as for the local pool.
             if getattr(stop, "signum", None) is None and self.signal is not None:
                 raise Interrupted(self.signal) from None
             raise
