@@ -106,3 +106,19 @@ def render_explodes(html: str) -> bytes:
 
 def render_dies(html: str) -> bytes:
     os._exit(9)
+
+
+def report_warmth(pipeline, path: str, force: bool, source_name: str | None = None):
+    """A worker's page work that translates nothing and reports, as its result's ``error``, which of the
+    tables the batch's fork server loads (``bilingual.batch.warm``) this worker already had."""
+    import json
+
+    from bilingual.engines.gloss import engine
+    from bilingual.pipeline import PageResult
+    from bilingual.write import pdf_parts
+    from bilingual.zh import words
+
+    facts = {"jieba": words.dictionary.cache_info().currsize == 1, "word tags": words.word_tags.cache_info().currsize
+             == 1, "gloss tokenizer": bool(engine._TOKENIZERS), "weasyprint": "weasyprint" in sys.modules,
+             "page-number font": pdf_parts.stamp_font.cache_info().currsize == 1}
+    return PageResult(path, Path(path).stem, "done", error=json.dumps(facts))

@@ -141,6 +141,10 @@ class PagePool:
         self.jobs = max(1, jobs)
         self.work = work
         self.context = multiprocessing.get_context(method or start_method())
+        if self.context.get_start_method() == "forkserver":
+            # The fork server loads the tables every worker needs once (``warm``), so workers start warm. It
+            # applies when this process's fork server starts, i.e. unless another pool started it first.
+            self.context.set_forkserver_preload([f"{__package__}.warm"])
         self.unfinished: list[str] = []  # after an interruption: pages in flight, then pages never started
         self.in_flight: list[str] = []
 

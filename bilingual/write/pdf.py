@@ -19,13 +19,14 @@ from ..config import WriteOptions
 from ..errors import OutputError
 from ..files import atomic_path
 from ..model import Edition
-from . import pdf_finish, pdf_parts
+from . import pdf_finish, pdf_parts, weasy
 from .common import ENGLISH_FONTS, edition_title
 from .html import TEMPLATES_DIR, render_html
 from .measure import PAGE_MARGINS_MM
 
 
 def _local_fetcher():
+    weasy.load()
     from weasyprint.urls import URLFetcher
 
     class TemplatesOnlyFetcher(URLFetcher):
@@ -55,7 +56,7 @@ def render_pdf_bytes(edition: Edition, options: WriteOptions | None = None) -> b
     options = options or WriteOptions()
     parts = pdf_parts.plan_parts(edition, options.layout, options.paper)
     if len(parts) > 1:
-        import weasyprint  # noqa: F401  (imported before the workers fork, so they start warm)
+        weasy.load()  # imported before the workers fork, so they start warm
     htmls = [render_html(edition, options, for_print=True, articles=articles, first=i == 0,
                          last=i == len(parts) - 1) for i, articles in enumerate(parts)]
     try:
@@ -87,7 +88,8 @@ def _parsed_html(html: str, base_url: str, url_fetcher):
     (no comments, no processing instructions); tests check it renders exactly as ``HTML(string=...)``."""
     import cssselect2
     import lxml.html
-    from weasyprint import HTML
+
+    HTML = weasy.load().HTML
 
     class ParsedHTML(HTML):
         def __init__(self, root):  # what HTML.__init__ sets after its parse
