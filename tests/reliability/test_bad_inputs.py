@@ -1,5 +1,7 @@
-"""Bad input through the real console script: a one-line error naming the file, the documented exit code,
-and nothing written earlier lost."""
+"""Bad input: a one-line error naming the file, the documented exit code, and nothing written earlier lost.
+
+The finished edition and the main case (a batch of bad pages) go through the real console script; the other
+cases call the same ``main`` in-process (``run_here``), which prints and exits as the script does."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import CONSOLE_SCRIPT
+from helpers import CONSOLE_SCRIPT, run_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 BILINGUAL = CONSOLE_SCRIPT  # the venv running the tests (a worktree has no .venv of its own)
@@ -22,6 +24,12 @@ FAST = ["--engine", "gloss", "--format", "json,html", "--no-cache"]
 def run(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
     return subprocess.run([str(BILINGUAL), *map(str, args)], capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "COLUMNS": "200", **(env or {})})
+
+
+def run_here(*args, env=None):
+    """``bilingual ARGS`` in this process (the console script's ``main``): what ``run`` checks, without a new
+    interpreter loading the dictionaries again."""
+    return run_in_process(*args, environ={"COLUMNS": "200", **(env or {})})
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -71,7 +79,7 @@ def test_gb18030_and_big5_pages_are_read(tmp_path, encoding):
         text = opencc.OpenCC("s2t").convert(text)
     page = tmp_path / f"page-{encoding}.txt"
     page.write_bytes(text.encode(encoding, errors="ignore"))
-    r = run("translate", page, "--out", tmp_path / "out", *FAST)
+    r = run_here("translate", page, "--out", tmp_path / "out", *FAST)
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "out" / page.stem / f"{page.stem}.json").read_text(encoding="utf-8"))
     assert data["encoding"].lower().replace("-", "") in (encoding, "gbk", "gb2312", "big5hkscs", "cp950")
@@ -82,7 +90,7 @@ def test_a_5mb_page_with_no_punctuation_is_refused_in_one_line(tmp_path, finishe
     out, before = finished
     page = tmp_path / "no-punctuation-5mb.txt"
     page.write_text("衡阳" * (5 * 1024 * 1024 // 6), encoding="utf-8")
-    r = run("translate", page, "--out", out, *FAST, timeout=60)
+    r = run_here("translate", page, "--out", out, *FAST)
     assert r.returncode == 1
     errors = error_lines(r.stderr)
     assert len(errors) == 1 and "no-punctuation-5mb.txt" in errors[0] and "too large" in errors[0], r.stderr
@@ -94,8 +102,7 @@ def test_a_100000_character_line_is_translated_in_bounded_pieces(tmp_path):
 
     page = tmp_path / "line-100000.txt"
     page.write_text("标题\n\n" + "市民在公园散步天气很好" * 10000 + "\n", encoding="utf-8")
-    r = run("translate", page, "--out", tmp_path / "out", "--engine", "gloss", "--format", "json", "--no-cache",
-            timeout=120)
+    r = run_here("translate", page, "--out", tmp_path / "out", "--engine", "gloss", "--format", "json", "--no-cache")
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "out" / page.stem / f"{page.stem}.json").read_text(encoding="utf-8"))
     segments = [s for a in data["articles"] for p in a["paragraphs"] for s in p["segments"]]
@@ -110,7 +117,7 @@ def test_malformed_glossary_rows_stop_the_run_with_file_and_line(tmp_path, finis
     glossary = tmp_path / "bad.tsv"
     glossary.write_text("zh\ten\ttype\tstatus\tvariants\tnote\n衡阳\tHengyang\tplace\t\t\t\n市长\n"
                         "书记\tSecretary\tnonsense\t\t\t\n", encoding="utf-8")
-    r = run("translate", SEED, "--out", out, *FAST, "--glossary", glossary, "--force")
+    r = run_here("translate", SEED, "--out", out, *FAST, "--glossary", glossary, "--force")
     assert r.returncode == 1
     errors = error_lines(r.stderr)
     assert len(errors) == 1 and "bad.tsv:" in errors[0], r.stderr
@@ -134,7 +141,7 @@ def test_bad_model_packages_are_refused(tmp_path, kind):
         package = _package(tmp_path / "slip.argosmodel", {
             "translate-zh_en/metadata.json": json.dumps({"from_code": "zh", "to_code": "en"}).encode(),
             "translate-zh_en/../../../escaped.txt": b"pwned"})
-    r = run("model", "--data-dir", data_dir, "install", package)
+    r = run_here("model", "--data-dir", data_dir, "install", package)
     assert r.returncode == 1, (r.returncode, r.stderr)
     errors = error_lines(r.stderr)
     assert len(errors) == 1 and package.name in errors[0], r.stderr
@@ -166,7 +173,7 @@ def test_read_only_output_folder(tmp_path, finished):
     paths = [ro, *ro.rglob("*")]
     _make_read_only(paths)
     try:
-        r = run("translate", SEED, "--out", ro, *FAST, "--force")
+        r = run_here("translate", SEED, "--out", ro, *FAST, "--force")
         assert r.returncode == 1
         errors = error_lines(r.stderr)
         assert errors and all(str(ro) in line for line in errors), r.stderr
@@ -181,7 +188,7 @@ def test_unwritable_output_folder_even_as_root(tmp_path):
     """Root ignores permissions, so the unwritable folder is a file standing where the folder should be."""
     blocker = tmp_path / "out"
     blocker.write_text("not a folder", encoding="utf-8")
-    r = run("translate", SEED, "--out", blocker, *FAST)
+    r = run_here("translate", SEED, "--out", blocker, *FAST)
     assert r.returncode == 1
     errors = error_lines(r.stderr)
     assert errors and all(str(blocker) in line for line in errors), r.stderr
