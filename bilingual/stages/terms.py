@@ -104,11 +104,13 @@ def segment_hits(seg: Segment, glossary: Glossary, place: PlaceName | str | None
     hits: list[TermHit] = []
     taken = bytearray(len(text))
     # A name the rules read over a listed person (谢宏越 over 谢宏) wins; so does a transliterated,
-    # bracketed or Tibetan name over any term inside it.
+    # bracketed or Tibetan name over any term inside it, and a name right after a title over a shorter term
+    # it starts with (市委书记韩国越表示: the secretary Han Guoyue, not 韩国 the ROK).
     rule_names = [n for n in names if n.how != "glossary"]
     matches = [m for m in glossary.match(text)
                if not any(n.start <= m.start and m.end <= n.end and n.end - n.start > m.end - m.start
-                          and (m.term.type == "person" or n.how in STRONG_NAMES) for n in rule_names)
+                          and (m.term.type == "person" or n.how in STRONG_NAMES
+                               or (n.how == "title" and m.start == n.start)) for n in rule_names)
                and not any(n.start < m.end and m.start < n.end and n.how in STRONG_NAMES for n in rule_names)]
     matches = with_rule_places(text, glossary, matches, [(n.start, n.end) for n in names if n.how != "glossary"])
     if rule_places is not None:

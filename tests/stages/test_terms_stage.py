@@ -118,3 +118,14 @@ def test_places_romanised_by_rule_are_listed_for_confirmation():
         "石溪县": ("Shixi County", 1), "枫林镇": ("Fenglin Town", 1), "下坪村": ("Xiaping Village", 1),
         "石溪": ("Shixi", 1)}
     assert hits(e, 1)[0] == ("石溪县委书记黄立群", "Huang Liqun, Secretary of the CPC Shixi County Committee,", "name")
+
+
+def test_a_name_right_after_a_title_beats_a_shorter_term_it_starts_with():
+    # Found by the title+name property test: 韩国 (the ROK) took the first two characters of 韩国越.
+    assert hits(edition("市委书记韩国越表示。"), 0) == [
+        ("市委书记韩国越", "Han Guoyue, Secretary of the CPC Hengyang Municipal Committee,", "name")]
+    assert hits(edition("市委书记韩国强主持会议。"), 0)[0][:2] == (
+        "市委书记韩国强", "Han Guoqiang, Secretary of the CPC Hengyang Municipal Committee,")
+    # No name is read there, so the countries stay countries.
+    assert [h[:2] for h in hits(edition("市长韩国越南之行圆满结束。"), 0)] == [
+        ("市长", "Mayor of Hengyang"), ("韩国", "the ROK"), ("越南", "Vietnam")]
