@@ -98,8 +98,7 @@ def damage(path: Path, how: str) -> None:
 def memory_with_units(tmp_path_factory) -> Path:
     """An output folder whose memory holds the seed's machine English (a template: tests copy it)."""
     out = tmp_path_factory.mktemp("with-memory")
-    r = subprocess.run([str(CONSOLE_SCRIPT), "translate", SEED, "--out", out, *ARGS], capture_output=True, text=True,
-                       timeout=300)
+    r = run_in_process("translate", SEED, "--out", out, *ARGS)
     assert r.returncode == 0, r.stderr
     db = sqlite3.connect(memory_file(out))
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import CONSOLE_SCRIPT, descendants, running, work_dying_on_poison
+from helpers import CONSOLE_SCRIPT, descendants, run_in_process, running, work_dying_on_poison
 
 from bilingual.batch import BatchInterrupted, run_batch
 from bilingual.config import Config
@@ -151,9 +151,8 @@ def test_sigkill_of_the_parent_leaves_no_worker_running(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)  # returns once nothing holds its output pipes any more
     assert gone_within(seen, 15) == []
-    # A re-run finishes the batch and cleans what the killed workers left.
-    r = subprocess.run([str(CONSOLE_SCRIPT), "translate", str(folder), "--out", str(out), *ARGS],
-                       capture_output=True, text=True, timeout=300)
+    # A re-run finishes the batch and cleans what the killed workers left (in-process: the killing is done).
+    r = run_in_process("translate", folder, "--out", out, *ARGS)
     assert r.returncode == 0, r.stderr
     assert len(finished_pages(out)) == 30 and not list(out.rglob("*.part"))
 
