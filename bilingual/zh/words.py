@@ -10,6 +10,9 @@ tokenizer from ``custom_pos_tokenizer``.
 from __future__ import annotations
 
 import logging
+import marshal
+import os
+import tempfile
 import threading
 from functools import lru_cache
 
@@ -30,8 +33,29 @@ def dictionary():
     """jieba's default ``Tokenizer``, initialised (never modified)."""
     jieba = _quiet_jieba()
     with _LOCK:
-        jieba.dt.initialize()
+        if not jieba.dt.initialized and jieba.dt.dictionary == jieba.DEFAULT_DICT:
+            load_jieba_cache(jieba.dt)
+        jieba.dt.initialize()  # builds the dictionary and its cache when they could not be read
     return jieba.dt
+
+
+def load_jieba_cache(tokenizer) -> None:
+    """Load the default dictionary from jieba's own cache file, read in one piece.
+
+    jieba's ``initialize`` reads the same file with ``marshal.load(file)``, which pulls it from the file object by
+    object: 0.5-0.7 s of every process, against 0.2 s for ``marshal.loads`` of its bytes. Anything unexpected (no
+    cache yet, a damaged file) leaves the work to jieba, which writes the cache. For jieba's default dictionary only.
+    """
+    if tokenizer.cache_file:
+        return
+    path = os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), "jieba.cache")
+    try:
+        with open(path, "rb") as handle:
+            freq, total = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return
+    if isinstance(freq, dict) and isinstance(total, int) and freq:
+        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
 
 
 @lru_cache(maxsize=1)
