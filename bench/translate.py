@@ -13,7 +13,8 @@ split of the cores into translators x threads (inter_threads x intra_threads) wi
 batch sizes, each timed on the same sentences, pre-tokenized, one ``translate_batch`` call
 (CTranslate2 sorts by length and spreads the batches over its translators itself). The
 pipeline runs with the plan ``bilingual model tune`` measures (our own search, through our
-engine), as a user would after tuning.
+engine), as a user would after tuning. argostranslate runs in the best of its own settings found here too
+(its defaults and every inter x intra split a user can set through ARGOS_INTER_THREADS / ARGOS_INTRA_THREADS).
 
 Printed ratios (targets from issue 15):
   pipeline sentences/s / best raw translate_batch     >= 0.9
@@ -193,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     # The cores are shared with other work, whose load changes by the minute: the sides are timed in
     # interleaved rounds (raw, pipeline, argostranslate, raw, ...) and each side's best round is kept,
     # the one least disturbed. Each pipeline round starts with an empty memory.
+    print("argostranslate's search (its defaults, then every inter x intra split; 8 sentences each, one call each):")
     argos = ArgosTranslateRun(model, sentences[:args.argos_sentences], args, fixed)
     # Time inside the engine's translate_batch (tokenize, decode, detokenize) apart from the rest of the
     # stage (protect, restore, verify, flags, memory): the rest does not depend on the machine's load.
@@ -254,11 +256,12 @@ def main(argv: list[str] | None = None) -> int:
 
 class ArgosTranslateRun:
     """argostranslate's own translation (PackageTranslation.hypotheses, one call per text, as LibreTranslate
-    calls it) with its own translator settings (ARGOS_* defaults: device, inter/intra threads, compute
-    type), network blocked. Its sentence splitter is replaced when it cannot run offline (MiniSBD
-    downloads its ONNX model on first use); the output length is fixed as for every side."""
+    calls it) with the best of the translator settings a user can give it (ARGOS_INTER_THREADS,
+    ARGOS_INTRA_THREADS: its defaults and every split of the cores), network blocked. Its sentence splitter
+    is replaced when it cannot run offline (MiniSBD downloads its ONNX model on first use); the output
+    length is fixed as for every side."""
 
-    def __init__(self, model, sentences: list[str], args, fixed: dict):
+    def __init__(self, model, sentences: list[str], args, fixed: dict, search: int = 8):
         import argostranslate.settings as settings
         import argostranslate.translate as at
         import ctranslate2
@@ -281,25 +284,44 @@ class ArgosTranslateRun:
                         return [text]
 
                 self.translation.sentencizer = OneSentence()
-        # The translator argostranslate itself makes (translate.py: PackageTranslation.hypotheses).
-        own = ctranslate2.Translator(str(model.model_dir), device=settings.device,
-                                     inter_threads=settings.inter_threads, intra_threads=settings.intra_threads,
-                                     compute_type=settings.compute_type)
-        self.translation.translator = FixedLengthTranslator(own, fixed)
-        with NoNetwork():
-            self.translation.hypotheses(sentences[0], num_hypotheses=self.hypotheses)  # warm-up
+        # The translator argostranslate makes (translate.py: PackageTranslation.hypotheses), in its best
+        # configuration found here: its own settings (ARGOS_INTER_THREADS / ARGOS_INTRA_THREADS defaults) and
+        # every split of the cores a user could set through them, each timed on the same sentences.
+        from bilingual.engines.neural import candidate_splits
+
+        configs = [(settings.inter_threads, settings.intra_threads)]
+        configs += [split for split in candidate_splits() if split not in configs]
+        trial = sentences[:search]
+        best_rate, self.tried = 0.0, []
+        for inter, intra in configs:
+            own = ctranslate2.Translator(str(model.model_dir), device=settings.device, inter_threads=inter,
+                                         intra_threads=intra, compute_type=settings.compute_type)
+            self.translation.translator = FixedLengthTranslator(own, fixed)
+            with NoNetwork():
+                self.translation.hypotheses(sentences[0], num_hypotheses=self.hypotheses)  # warm-up
+            rate = self._rate(trial)
+            self.tried.append((inter, intra, rate))
+            print(f"  argostranslate, inter {inter} x intra {intra or 'auto'}: {rate:6.2f} sentences/s")
+            if rate > best_rate:
+                best_rate, self.best, self.inter, self.intra = rate, own, inter, intra
+        self.translation.translator = FixedLengthTranslator(self.best, fixed)
 
     def describe(self) -> str:
         s = self.settings
-        return (f"PackageTranslation.hypotheses, one call per sentence, device {s.device}, inter {s.inter_threads} x "
-                f"intra {s.intra_threads or 'auto'}, {len(self.sentences)} sentences a round")
+        defaults = (s.inter_threads, s.intra_threads)
+        return (f"PackageTranslation.hypotheses, one call per sentence, device {s.device}, inter {self.inter} x "
+                f"intra {self.intra or 'auto'}{' (its defaults)' if (self.inter, self.intra) == defaults else ''}, "
+                f"the best of {len(self.tried)} configurations; {len(self.sentences)} sentences a round")
 
     def rate(self) -> float:
+        return self._rate(self.sentences)
+
+    def _rate(self, sentences: list[str]) -> float:
         with NoNetwork():
             t = time.perf_counter()
-            for s in self.sentences:
+            for s in sentences:
                 self.translation.hypotheses(s, num_hypotheses=self.hypotheses)
-            return len(self.sentences) / (time.perf_counter() - t)
+            return len(sentences) / (time.perf_counter() - t)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from ..config import DEVICES
 from ..engines.models import find_model, install_model, list_models, models_dir, remove_model
-from ..engines.neural import TUNING_SAMPLE, resolve_device, stored_plan, tune_model
+from ..engines.neural import (
+    TUNE_BATCH_SIZES,
+    TUNING_SAMPLE,
+    candidate_splits,
+    measurable_batches,
+    resolve_device,
+    stored_plan,
+    tune_model,
+)
 from ..engines.packages import packages_dir
 from ..errors import ExitStatus, ModelError, UsageError
 from .environment import Environment
@@ -166,6 +174,12 @@ def _tune(model, device: str, data_dir: Path | None, env: Environment, sentences
     sample = (list(TUNING_SAMPLE) * (sentences // len(TUNING_SAMPLE) + 1))[:sentences]
     results = tune_model(model, device, data_dir, sentences=sample,
                          on_result=lambda m: env.err(f"  {m.plan.describe()}: {m.sentences_per_s:.1f} sentences/s"))
+    for inter, _intra in candidate_splits():
+        unmeasured = [b for b in TUNE_BATCH_SIZES if b not in measurable_batches(TUNE_BATCH_SIZES, sentences, inter)]
+        if unmeasured:
+            env.err(f"  not measured with {inter} translators: batches of {', '.join(map(str, unmeasured))} "
+                    f"({sentences} sentences decode as smaller batches there; --sentences "
+                    f"{inter * max(unmeasured) * 2} measures them)")
     best = results[0]
     env.out(f"fastest for {model.name}: {best.plan.describe()} ({best.sentences_per_s:.1f} sentences/s); "
             "stored, used from now on")

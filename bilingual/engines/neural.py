@@ -280,7 +280,8 @@ def measure_plans(model: ModelInfo, device: str = "cpu", *, splits: list[tuple[i
     ``sentences``: what to decode (default: 4 x the built-in sample, 64 sentences). The splits are
     measured ``repeats`` times in turn and each plan keeps its best time, so a burst of other work
     on the machine does not decide the choice. One translator at a time (a big model is not held
-    twice), with a warm-up call. ``on_result(Measurement)`` is called as each timing is taken.
+    twice), with a warm-up call. ``on_result(Measurement)`` is called as each timing is taken. Batch sizes
+    the sample cannot tell apart from a smaller one are not timed (``measurable_batches``).
     """
     sentences = sentences or list(TUNING_SAMPLE) * 4
     best: dict[ThreadPlan, float] = {}
@@ -289,7 +290,7 @@ def measure_plans(model: ModelInfo, device: str = "cpu", *, splits: list[tuple[i
             engine = NeuralEngine(model, beam_size=beam_size, plan=ThreadPlan(inter, intra, max(batch_sizes)),
                                   device=device, decoding_options=decoding_options)
             engine.translate_batch(sentences[:8], num_hypotheses)  # warm-up: the first call allocates
-            for batch in batch_sizes:
+            for batch in measurable_batches(batch_sizes, len(sentences), inter):
                 engine.plan = ThreadPlan(inter, intra, batch)
                 started = time.perf_counter()
                 engine.translate_batch(sentences, num_hypotheses)
@@ -299,6 +300,23 @@ def measure_plans(model: ModelInfo, device: str = "cpu", *, splits: list[tuple[i
                     on_result(Measurement(engine.plan, rate))
             del engine
     return sorted((Measurement(plan, rate) for plan, rate in best.items()), key=lambda m: -m.sentences_per_s)
+
+
+def measurable_batches(batch_sizes, sentences: int, inter: int) -> list[int]:
+    """The batch sizes a sample of ``sentences`` tells apart with ``inter`` translators, smallest first.
+
+    The engine gives each translator at least one batch, so a batch size above ``sentences / inter`` decodes
+    the sample exactly as a smaller one does: its timing would differ only by noise, and noise must not pick
+    it (64 sentences on two translators cannot measure batches of 64, which ran at half the speed of 32 on
+    a real page here). Such sizes are left out.
+    """
+    seen, out = set(), []
+    for batch in sorted(batch_sizes):
+        effective = max(1, min(batch, math.ceil(sentences / inter)))
+        if effective not in seen:
+            seen.add(effective)
+            out.append(batch)
+    return out
 
 
 def tune_model(model: ModelInfo, device: str = "auto", data_dir: Path | None = None, **measure) -> list[Measurement]:

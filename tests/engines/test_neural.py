@@ -18,6 +18,7 @@ from bilingual.engines.neural import (
     ThreadPlan,
     candidate_splits,
     default_plan,
+    measurable_batches,
     measure_plans,
     plan_for,
     resolve_device,
@@ -183,6 +184,17 @@ def test_measure_plans_times_each_split_and_batch(opus_mt_folder):
                             sentences=["他说。"] * 8, decoding_options=SHORT, repeats=1)
     assert {m.plan for m in results} == {ThreadPlan(1, 1, 1), ThreadPlan(1, 1, 8)}
     assert all(m.sentences_per_s > 0 for m in results)
+
+
+def test_tune_never_times_a_batch_size_the_sample_cannot_tell_from_a_smaller_one(opus_mt_folder):
+    # Two translators share 8 sentences as two batches of 4: batches of 8 would decode exactly as batches of 4,
+    # and noise alone would choose between them.
+    assert measurable_batches((8, 2, 4), 8, inter=2) == [2, 4]
+    assert measurable_batches((16, 32, 64), 64, inter=2) == [16, 32]
+    assert measurable_batches((16, 32, 64), 64, inter=1) == [16, 32, 64]
+    results = measure_plans(recognise(opus_mt_folder), "cpu", splits=[(2, 1)], batch_sizes=(2, 4, 8),
+                            sentences=["他说。"] * 8, decoding_options=SHORT, repeats=1)
+    assert {m.plan for m in results} == {ThreadPlan(2, 1, 2), ThreadPlan(2, 1, 4)}
 
 
 def test_device_choice(monkeypatch):
