@@ -194,7 +194,6 @@ def main(argv: list[str] | None = None) -> int:
     # The cores are shared with other work, whose load changes by the minute: the sides are timed in
     # interleaved rounds (raw, pipeline, argostranslate, raw, ...) and each side's best round is kept,
     # the one least disturbed. Each pipeline round starts with an empty memory.
-    print("argostranslate's search (its defaults, then every inter x intra split; 8 sentences each, one call each):")
     argos = ArgosTranslateRun(model, sentences[:args.argos_sentences], args, fixed)
     # Time inside the engine's translate_batch (tokenize, decode, detokenize) apart from the rest of the
     # stage (protect, restore, verify, flags, memory): the rest does not depend on the machine's load.
@@ -292,6 +291,8 @@ class ArgosTranslateRun:
         configs = [(settings.inter_threads, settings.intra_threads)]
         configs += [split for split in candidate_splits() if split not in configs]
         trial = sentences[:search]
+        print(f"argostranslate's search (its defaults, then every inter x intra split; {len(trial)} sentences each, "
+              "one call each):")
         best_rate, self.tried = 0.0, []
         for inter, intra in configs:
             own = ctranslate2.Translator(str(model.model_dir), device=settings.device, inter_threads=inter,

@@ -50,6 +50,28 @@ def run_console_script(*args, cwd: Path | None = None, stdin: str | None = None,
                           input=stdin, timeout=timeout, env={**os.environ, **(environ or {})})
 
 
+def make_read_only(paths: list[Path]) -> None:
+    """Make ``paths`` read-only; as root (which ignores permission bits) with the immutable attribute, which binds
+    root too (ext4, xfs, btrfs), or skip the test where that cannot be set."""
+    import pytest
+
+    if os.geteuid() == 0:
+        r = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
+        if r.returncode != 0:
+            pytest.skip(f"cannot make a read-only folder as root here: {r.stderr.strip()}")
+    else:
+        for p in paths:
+            p.chmod(0o555 if p.is_dir() else 0o444)
+
+
+def make_writable(paths: list[Path]) -> None:
+    """Undo ``make_read_only``."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True)
+    for p in paths:
+        p.chmod(0o755 if p.is_dir() else 0o644)
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below ``pid`` (children, grandchildren ...), from /proc (Linux)."""
     children: dict[int, list[int]] = {}

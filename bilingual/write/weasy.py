@@ -60,7 +60,9 @@ def _quick_library_search():
 
 
 def load():
-    """The ``weasyprint`` module (imported on first call)."""
-    with _LOCK, _quick_library_search():
-        import weasyprint
-    return weasyprint
+    """The ``weasyprint`` module (imported on first call; ctypes is only patched for that import)."""
+    with _LOCK:
+        if "weasyprint" not in sys.modules:
+            with _quick_library_search():
+                import weasyprint  # noqa: F401
+    return sys.modules["weasyprint"]

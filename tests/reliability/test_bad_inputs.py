@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from helpers import CONSOLE_SCRIPT, run_in_process
+from helpers import CONSOLE_SCRIPT, make_read_only, make_writable, run_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 BILINGUAL = CONSOLE_SCRIPT  # the venv running the tests (a worktree has no .venv of its own)
@@ -26,10 +26,10 @@ def run(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
                           env={**os.environ, "COLUMNS": "200", **(env or {})})
 
 
-def run_here(*args, env=None):
+def run_here(*args):
     """``bilingual ARGS`` in this process (the console script's ``main``): what ``run`` checks, without a new
     interpreter loading the dictionaries again."""
-    return run_in_process(*args, environ={"COLUMNS": "200", **(env or {})})
+    return run_in_process(*args, environ={"COLUMNS": "200"})
 
 
 def error_lines(stderr: str) -> list[str]:
@@ -148,30 +148,12 @@ def test_bad_model_packages_are_refused(tmp_path, kind):
     assert not list(tmp_path.rglob("escaped.txt"))
 
 
-def _make_read_only(paths: list[Path]) -> None:
-    if os.geteuid() == 0:
-        # Root ignores permission bits; the immutable attribute binds root too (ext4, xfs, btrfs).
-        r = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
-        if r.returncode != 0:
-            pytest.skip(f"cannot make a read-only folder as root here: {r.stderr.strip()}")
-    else:
-        for p in paths:
-            p.chmod(0o555 if p.is_dir() else 0o444)
-
-
-def _make_writable(paths: list[Path]) -> None:
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True)
-    for p in paths:
-        p.chmod(0o755 if p.is_dir() else 0o644)
-
-
 def test_read_only_output_folder(tmp_path, finished):
     out, before = finished
     ro = tmp_path / "ro"
     shutil.copytree(out, ro)
     paths = [ro, *ro.rglob("*")]
-    _make_read_only(paths)
+    make_read_only(paths)
     try:
         r = run_here("translate", SEED, "--out", ro, *FAST, "--force")
         assert r.returncode == 1
@@ -181,7 +163,7 @@ def test_read_only_output_folder(tmp_path, finished):
         # The finished edition in the read-only folder is untouched.
         assert {p.name: p.read_bytes() for p in (ro / SEED.stem).iterdir()} == before
     finally:
-        _make_writable(paths)
+        make_writable(paths)
 
 
 def test_unwritable_output_folder_even_as_root(tmp_path):

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from helpers import CONSOLE_SCRIPT, SEED, run_in_process
+from helpers import CONSOLE_SCRIPT, SEED, make_read_only, make_writable, run_in_process
 
 from bilingual.batch import run_batch
 from bilingual.config import Config
@@ -106,23 +106,6 @@ def test_a_full_disk_gives_one_line_per_page_and_no_half_edition(tmp_path, size)
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
-def _read_only(paths: list[Path]) -> None:
-    if os.geteuid() == 0:
-        r = subprocess.run(["chattr", "+i", *map(str, paths)], capture_output=True, text=True)
-        if r.returncode != 0:
-            pytest.skip(f"cannot make a read-only folder as root here: {r.stderr.strip()}")
-    else:
-        for p in paths:
-            p.chmod(0o555 if p.is_dir() else 0o444)
-
-
-def _writable(paths: list[Path]) -> None:
-    if os.geteuid() == 0:
-        subprocess.run(["chattr", "-i", *map(str, paths)], capture_output=True)
-    for p in paths:
-        p.chmod(0o755 if p.is_dir() else 0o644)
-
-
 def test_a_read_only_output_folder_is_found_before_any_page_is_translated(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()
@@ -133,11 +116,11 @@ def test_a_read_only_output_folder_is_found_before_any_page_is_translated(tmp_pa
     translated = []
     real = Pipeline.translate
     monkeypatch.setattr(Pipeline, "translate", lambda self, *a, **k: translated.append(a) or real(self, *a, **k))
-    _read_only([out])
+    make_read_only([out])
     try:
         batch = run_batch(pages, Config(out_dir=out, engine="gloss", formats=("json",)))
     finally:
-        _writable([out])
+        make_writable([out])
     assert translated == []
     assert [p.status for p in batch.pages] == ["failed"] * 3
     assert all("cannot write here" in p.error and str(out) in p.error for p in batch.pages)
@@ -150,11 +133,11 @@ def test_when_every_page_is_skipped_in_a_read_only_folder_the_summary_still_prin
     r = run_in_process("translate", SEED, "--out", out, *ARGS)
     assert r.returncode == 0, r.stderr
     locked = [out, *out.rglob("*")]
-    _read_only(locked)
+    make_read_only(locked)
     try:
         r = run_in_process("translate", SEED, "--out", out, *ARGS, environ={"COLUMNS": "200"})
     finally:
-        _writable(locked)
+        make_writable(locked)
     assert "0 done, 1 skipped, 0 failed; report: not written" in r.stdout, r.stdout + r.stderr
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert len(error_lines(r.stderr)) == 1 and "report.json" in error_lines(r.stderr)[0]

@@ -17,6 +17,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 HEADLINE = "坚决扛牢重大责任"
 
 
+def launch(playwright):
+    """Debian's chromium, headless, with nothing of its own reaching for the network."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                            "--disable-component-update", "--disable-sync", "--no-first-run"])
+
+
 def _bench():
     spec = importlib.util.spec_from_file_location("bench_serve", ROOT / "bench" / "serve.py")
     module = importlib.util.module_from_spec(spec)
@@ -53,9 +60,7 @@ def test_browser_upload_progress_preview_pdf_download(server, tmp_path):
     _, out, url = server
     screenshot = tmp_path / "edition.png"
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         try:
             page = browser.new_page(accept_downloads=True, viewport={"width": 1280, "height": 900})
             page.goto(url + "/upload")
@@ -101,9 +106,7 @@ def test_browser_review_with_the_keyboard_regenerates_and_keeps_the_edit(tmp_pat
     edited = "Edited in the browser with the keyboard."
     try:
         with playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                              "--disable-component-update", "--disable-sync", "--no-first-run"])
+            browser = launch(p)
             try:
                 page = browser.new_page(accept_downloads=True, viewport={"width": 1280, "height": 900})
                 page.goto(f"{url}/edition/{stem}")
@@ -213,9 +216,7 @@ def test_jobs_survive_a_server_restart_in_the_browser(tmp_path):
     proc, url = bench.start_server(out)
     try:
         with playwright_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                              "--disable-component-update", "--disable-sync", "--no-first-run"])
+            browser = launch(p)
             try:
                 page = browser.new_page(viewport={"width": 390, "height": 844})
                 page.goto(f"{url}/jobs/{ids[-1]}")
@@ -335,9 +336,7 @@ def test_browser_failed_upload_offers_retry_and_no_edition_link_and_the_form_che
     wrong = tmp_path / "page.pdf"
     wrong.write_bytes(b"%PDF-1.7\n")
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(url + "/upload")
