@@ -390,6 +390,7 @@ class Glossary:
 # Two-character terms that are not person names are checked against word boundaries:
 # 市长 must not be matched in 城市长远 (城市 + 长远), nor 行长 in 银行长期.
 CHECKED_LENGTH = 2
+ETC = "等"
 
 
 class WordBoundaries:
@@ -415,6 +416,10 @@ class WordBoundaries:
         made of the end of one word and the start of the next (市长 in 城市|长远) does.
         """
         if start in self.word_starts:
+            return False
+        # 等 after a name is "and others" (福州、南平等地; 湖南等省): jieba's 平等 across the term's end is not a word
+        # of the sentence there. The term's start must still fall on a word boundary.
+        if self.text.startswith(ETC, end) and not self.crosses_left(start):
             return False
         if not (self._straddled(start) or self._straddled(end)):
             return False

@@ -159,6 +159,14 @@ def test_short_terms_are_not_matched_across_word_boundaries():
     assert [m.term.en for m in g.match("副行长张伟")] == ["President"]
 
 
+def test_a_name_before_etc_is_matched_though_jieba_joins_its_end_with_it():
+    # jieba reads 南|平等 in 南平等地, but 等 after a name is "and others" (found by the rules property test).
+    g = Glossary([Term("南平", "Nanping", "place"), Term("福州", "Fuzhou", "place"), Term("市长", "Mayor", "title")])
+    assert [m.term.en for m in g.match("福州、南平等地")] == ["Fuzhou", "Nanping"]
+    assert [m.term.en for m in g.match("对南平等。")] == ["Nanping"]
+    assert g.match("城市长等人") == []  # the term's start must still fall on a word boundary (城市)
+
+
 def test_missing_glossary_folder_is_named(tmp_path):
     env = Environment(environ={"BILINGUAL_GLOSSARY_DIR": str(tmp_path / "nowhere")})
     with pytest.raises(GlossaryError, match="nowhere: no such glossary file or folder"):
