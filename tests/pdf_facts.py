@@ -6,6 +6,7 @@ leaves with their language, bookmarks, fonts), so many tests can look at one ren
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -18,6 +19,19 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 def run(*cmd: str) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+
+
+_STRUCT_TEXTS: dict[str, str] = {}
+
+
+def struct_text(path: Path) -> str:
+    """``pdfinfo -struct-text`` of a PDF, run once per content for the test process: poppler reads a page's
+    content again for every structure element (3-4 s of CPU for an eight-page edition) and several tests read
+    the same file."""
+    key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    if key not in _STRUCT_TEXTS:
+        _STRUCT_TEXTS[key] = run("pdfinfo", "-struct-text", str(path))
+    return _STRUCT_TEXTS[key]
 
 
 def squash(text: str) -> str:
@@ -97,7 +111,7 @@ class Rendered:
 
     @cached_property
     def struct_text(self) -> str:
-        return run("pdfinfo", "-struct-text", str(self.path))
+        return struct_text(self.path)
 
     @cached_property
     def leaves(self) -> list[Leaf]:

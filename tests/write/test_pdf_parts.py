@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from helpers import render_dies, render_explodes
+from pdf_facts import struct_text
 
 from bilingual.config import WriteOptions
 from bilingual.errors import OutputError
@@ -85,7 +86,7 @@ def test_parted_edition_is_the_same_on_a_pool_and_in_one_process(parted):
     edition, plan, pooled, single = parted
     assert len(plan) >= 3
     assert page_texts(pooled) == page_texts(single)
-    assert run("pdfinfo", "-struct-text", str(pooled)) == run("pdfinfo", "-struct-text", str(single))
+    assert struct_text(pooled) == struct_text(single)
 
 
 def test_every_page_is_numbered_once_bottom_right(parted):
@@ -127,7 +128,7 @@ def test_parts_keep_masthead_headers_and_colophon_where_a_single_render_has_them
 def test_joined_text_and_structure_tree_read_in_order(parted):
     edition, _, pooled, _ = parted
     raw = squash(run("pdftotext", "-raw", str(pooled), "-"))
-    tags = squash("".join(re.findall(r'^\s*"(.*)"$', run("pdfinfo", "-struct-text", str(pooled)), re.M)))
+    tags = squash("".join(re.findall(r'^\s*"(.*)"$', struct_text(pooled), re.M)))
     for text in (raw, tags):
         cursor = 0
         for seg in edition.segments():
