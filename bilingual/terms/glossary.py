@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -190,15 +192,24 @@ def display_path(path: Path) -> str:
 def read_glossary_file(path: Path, priority: int | None = None) -> list[Term]:
     """All rows of one TSV glossary file, in file order. GlossaryError names file:line on a bad row."""
     path = Path(path)
-    name = display_path(path)
+    return list(_parse_glossary_bytes(_glossary_bytes(path), path, priority))
+
+
+def _glossary_bytes(path: Path) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError:
         raise GlossaryError("no such glossary file", path) from None
-    except UnicodeDecodeError as e:
-        raise GlossaryError(f"not UTF-8 (byte {e.start})", path) from None
     except OSError as e:
         raise GlossaryError(f"cannot read: {e.strerror or e}", path) from None
+
+
+def _parse_glossary_bytes(data: bytes, path: Path, priority: int | None = None) -> tuple[Term, ...]:
+    name = display_path(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"not UTF-8 (byte {e.start})", path) from None
     prio = file_priority(path) if priority is None else priority
     terms: list[Term] = []
     for number, cells, is_header in table_lines(text):
@@ -207,7 +218,7 @@ def read_glossary_file(path: Path, priority: int | None = None) -> list[Term]:
                 raise GlossaryError(HEADER_MESSAGE, name, number)
             continue
         terms.append(parse_row(cells, name, number, prio))
-    return terms
+    return tuple(terms)
 
 
 HEADER_MESSAGE = f"header must be {'<TAB>'.join(COLUMNS)}"
@@ -514,16 +525,39 @@ def content_version(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
+_LOADED: OrderedDict[tuple, Glossary] = OrderedDict()
+_LOADED_KEEP = 4  # glossaries kept in a process (a web server's, a test run's few)
+_LOADED_LOCK = threading.Lock()
+
+
 def load_glossary(paths: list[Path] | None = None) -> Glossary:
     """Load the glossary from ``paths`` (files or folders); None means every ``*.tsv`` shipped in ``glossary/``.
 
     The version is a hash of the files' bytes (names and content), so editing
     any file changes it. Raises GlossaryError (file:line) on a malformed row.
+
+    The files are read every time; a glossary whose files hold exactly the bytes of one loaded before in this
+    process (same names, same priorities) is that glossary again, not parsed and indexed again (8,000 rows: about
+    0.2 s). A ``Glossary`` is never changed once made, so sharing it is safe; an edited file is new bytes.
     """
     files = glossary_files(paths)
-    terms: list[Term] = []
     digest = hashlib.sha1()
+    contents = []
     for f in files:
-        terms.extend(read_glossary_file(f))
-        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
-    return Glossary(terms, version=digest.hexdigest()[:12])
+        data = _glossary_bytes(f)
+        digest.update(f.name.encode("utf-8") + b"\0" + data + b"\0")
+        contents.append((f, data))
+    key = tuple((display_path(f), file_priority(f), hashlib.sha1(data).digest()) for f, data in contents)
+    with _LOADED_LOCK:
+        if key in _LOADED:
+            _LOADED.move_to_end(key)
+            return _LOADED[key]
+    terms: list[Term] = []
+    for f, data in contents:
+        terms.extend(_parse_glossary_bytes(data, f))
+    glossary = Glossary(terms, version=digest.hexdigest()[:12])
+    with _LOADED_LOCK:
+        _LOADED[key] = glossary
+        while len(_LOADED) > _LOADED_KEEP:
+            _LOADED.popitem(last=False)
+    return glossary

@@ -134,6 +134,26 @@ def test_version_changes_when_a_file_changes(tmp_path):
     assert load_glossary([path]).version != v1
 
 
+def test_the_same_bytes_give_the_loaded_glossary_and_an_edit_is_seen_at_once(tmp_path):
+    """A glossary is reused only for the same bytes: an edit of the same length within one clock tick (same size,
+    same mtime) is read, and the same rows under another name or priority are that file's own terms."""
+    import os
+
+    path = write(tmp_path / "a.tsv", "市长\tMayor\ttitle\t\t\t\n")
+    first = load_glossary([path])
+    assert load_glossary([path]) is first  # not parsed and indexed again
+    stat = path.stat()
+    write(path, "市长\tMAYOR\ttitle\t\t\t\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    edited = load_glossary([path])
+    assert edited is not first and edited.lookup("市长").en == "MAYOR" and edited.version != first.version
+    other = write(tmp_path / "b.tsv", "市长\tMAYOR\ttitle\t\t\t\n")
+    assert load_glossary([other]).lookup("市长").source.endswith("b.tsv:2")
+    national = write(tmp_path / "national.tsv", "市长\tMAYOR\ttitle\t\t\t\n")  # the national file: priority 0
+    assert load_glossary([national]).lookup("市长").priority == 0 and edited.lookup("市长").priority == 1
+    assert first.lookup("市长").en == "Mayor"  # a glossary handed out is never changed
+
 def test_env_var_overrides_the_shipped_folder(tmp_path):
     write(tmp_path / "only.tsv", "湘江\tXiangjiang River\tplace\t\t\t\n")
     env = Environment(environ={"BILINGUAL_GLOSSARY_DIR": str(tmp_path)})
