@@ -108,6 +108,14 @@ def default_data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_cache_dir() -> Path:
+    """The user's cache folder for this tool (``$XDG_CACHE_HOME/bilingual`` on Linux): tables derived from
+    installed data files, which any process can build again (``files.derived_table``)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 def shipped_glossary_dir() -> Path:
     """The glossary shipped with the tool: the checkout's ``glossary/``, installed as ``bilingual.glossary``.
 

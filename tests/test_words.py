@@ -38,3 +38,36 @@ def test_the_cache_is_read_in_one_piece_and_a_damaged_one_is_left_to_jieba(tmp_p
     (tmp_path / "jieba.cache").unlink()
     tokenizer.initialize()
     assert tokenizer.FREQ == words.dictionary().FREQ and (tmp_path / "jieba.cache").stat().st_size > 1_000_000
+
+
+def test_the_word_tags_are_jiebas_own_and_its_tagger_holds_them():
+    import jieba.posseg
+
+    theirs = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    theirs.load_word_tag(jieba.dt.get_dict_file())  # jieba's reading of dict.txt
+    assert words.word_tags() == theirs.word_tag_tab and len(theirs.word_tag_tab) > 300_000
+    assert words.pos_tokenizer().word_tag_tab is words.word_tags()
+    assert [(p.word, p.flag) for p in words.pos_cut("衡阳市委书记讲话")] == [("衡阳", "ns"), ("市委书记", "n"),
+                                                                      ("讲话", "n")]
+
+
+def test_a_fresh_process_builds_the_tables_once_then_reads_them(tmp_path):
+    """With an empty cache folder the first process builds the tables (jieba's frequencies and tags) and writes
+    them; the next reads them; both cut and tag as jieba does."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from bilingual.zh import words\n"
+        "print(len(words.frequencies()), words.dictionary().total, len(words.word_tags()),\n"
+        "      ' '.join(f'{p.word}/{p.flag}' for p in words.pos_cut('衡阳市委书记讲话')), words.is_word('市委书记'))\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    assert runs[0].stdout == runs[1].stdout
+    counts = runs[0].stdout.split()
+    assert int(counts[0]) == len(words.frequencies()) and int(counts[1]) == words.dictionary().total
+    assert int(counts[2]) == len(words.word_tags())
+    assert "衡阳/ns 市委书记/n 讲话/n True" in runs[0].stdout
+    assert (tmp_path / "bilingual" / "jieba-tables.marshal").stat().st_size > 1_000_000

@@ -360,6 +360,35 @@ def test_cedict_malformed_line_is_a_model_error(tmp_path):
         Cedict(broken)
 
 
+def test_a_cached_cedict_reads_as_the_file_and_a_changed_file_is_read_again(tmp_path, monkeypatch):
+    """The user's cache holds the parsed CC-CEDICT; a later process reads it back; an edit of the file (another
+    stamp) is parsed again, and a broken file raises as it would uncached, writing nothing."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "cedict.txt"
+    source.write_text("# header\n中國 中国 [Zhong1 guo2] /China/\n衡陽 衡阳 [Heng2 yang2] /Hengyang/\n"
+                      "行 行 [xing2] /to walk/OK/\n行 行 [hang2] /row/\n", encoding="utf-8")
+    first = Cedict(source, cached=True)
+    cached = list((tmp_path / "cache" / "bilingual").glob("cedict-*.marshal"))
+    assert len(cached) == 1 and first.entries == Cedict(source).entries
+    assert first.proper("衡阳") == "Hengyang" and first._readings("行", proper=False)[1] == ("hang2", ["row"])
+    again = Cedict(source, cached=True)
+    assert again.entries == first.entries and again.common("中国") == first.common("中国")
+    source.write_text(source.read_text(encoding="utf-8") + "雁城 雁城 [Yan4 cheng2] /Wild Goose City/\n",
+                      encoding="utf-8")
+    assert "雁城" in Cedict(source, cached=True)
+    source.write_text("# header\nnot an entry\n", encoding="utf-8")
+    before = cached[0].read_bytes()
+    with pytest.raises(ModelError, match=r"cedict\.txt:2: not a CC-CEDICT entry"):
+        Cedict(source, cached=True)
+    assert cached[0].read_bytes() == before
+
+
+def test_the_shipped_cedict_is_cached_and_reads_as_parsed():
+    from bilingual.engines.gloss.cedict import parse_cedict
+
+    assert shared_cedict().entries == parse_cedict(cedict_path())
+
+
 # -- speed ------------------------------------------------------------------
 
 def test_dictionary_load_and_seed_gloss_are_fast(engine):
