@@ -21,6 +21,7 @@ CJK_FONT_STYLES = ("serif", "sans")
 GLOSSARY_DIR_ENV = "BILINGUAL_GLOSSARY_DIR"
 PDF_JOBS_ENV = "BILINGUAL_PDF_JOBS"
 LLM_API_KEY_ENV = "BILINGUAL_LLM_API_KEY"
+CACHE_DIR_ENV = "BILINGUAL_CACHE_DIR"
 DEVICES = ("auto", "cpu", "cuda")
 DEFAULT_LLM_URL = "http://127.0.0.1:11434/v1"  # Ollama's OpenAI-compatible API on this machine
 
@@ -109,8 +110,11 @@ def default_data_dir() -> Path:
 
 
 def default_cache_dir() -> Path:
-    """The user's cache folder for this tool (``$XDG_CACHE_HOME/bilingual`` on Linux): tables derived from
-    installed data files, which any process can build again (``files.derived_table``)."""
+    """Where tables derived from installed data files are kept (``files.derived_table``; any process can build
+    them again): ``$BILINGUAL_CACHE_DIR``, else the user's cache folder (``$XDG_CACHE_HOME/bilingual`` on Linux)."""
+    given = os.environ.get(CACHE_DIR_ENV)
+    if given:
+        return Path(given)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir(APP_NAME, appauthor=False))

@@ -56,9 +56,18 @@ def pytest_sessionstart(session):
     socket.getaddrinfo = _guard_getaddrinfo
 
 
+@pytest.fixture(scope="session")
+def _tables_dir(tmp_path_factory) -> Path:
+    """Where every process of this run keeps the tables derived from installed files (jieba's, CC-CEDICT's):
+    one folder for the run, so the processes the tests start read them instead of each building them again."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if base.name.startswith("popen-gw") else base) / "derived-tables"
+
+
 @pytest.fixture(autouse=True)
-def _isolated_data_dirs(tmp_path_factory, monkeypatch):
+def _isolated_data_dirs(tmp_path_factory, monkeypatch, _tables_dir):
     """Each test gets its own XDG data/cache dirs: no test sees the user's TM or models."""
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(_tables_dir))
     base = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))

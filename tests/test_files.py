@@ -60,3 +60,13 @@ def test_a_build_that_fails_writes_nothing(tmp_path):
     with pytest.raises(ValueError, match="line 3"):
         derived_table(cache, [source], "v1", broken)
     assert not cache.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_the_cache_folder_is_bilingual_cache_dir_else_the_users(monkeypatch, tmp_path):
+    from bilingual.config import default_cache_dir
+
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "tables"))
+    assert default_cache_dir() == tmp_path / "tables"
+    monkeypatch.delenv("BILINGUAL_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == tmp_path / "xdg" / "bilingual"

@@ -61,7 +61,7 @@ def test_a_fresh_process_builds_the_tables_once_then_reads_them(tmp_path):
     code = ("from bilingual.zh import words\n"
         "print(len(words.frequencies()), words.dictionary().total, len(words.word_tags()),\n"
         "      ' '.join(f'{p.word}/{p.flag}' for p in words.pos_cut('衡阳市委书记讲话')), words.is_word('市委书记'))\n")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env = {**os.environ, "BILINGUAL_CACHE_DIR": str(tmp_path)}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
             for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
@@ -70,4 +70,4 @@ def test_a_fresh_process_builds_the_tables_once_then_reads_them(tmp_path):
     assert int(counts[0]) == len(words.frequencies()) and int(counts[1]) == words.dictionary().total
     assert int(counts[2]) == len(words.word_tags())
     assert "衡阳/ns 市委书记/n 讲话/n True" in runs[0].stdout
-    assert (tmp_path / "bilingual" / "jieba-tables.marshal").stat().st_size > 1_000_000
+    assert (tmp_path / "jieba-tables.marshal").stat().st_size > 1_000_000

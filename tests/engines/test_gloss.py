@@ -363,12 +363,12 @@ def test_cedict_malformed_line_is_a_model_error(tmp_path):
 def test_a_cached_cedict_reads_as_the_file_and_a_changed_file_is_read_again(tmp_path, monkeypatch):
     """The user's cache holds the parsed CC-CEDICT; a later process reads it back; an edit of the file (another
     stamp) is parsed again, and a broken file raises as it would uncached, writing nothing."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
     source = tmp_path / "cedict.txt"
     source.write_text("# header\n中國 中国 [Zhong1 guo2] /China/\n衡陽 衡阳 [Heng2 yang2] /Hengyang/\n"
                       "行 行 [xing2] /to walk/OK/\n行 行 [hang2] /row/\n", encoding="utf-8")
     first = Cedict(source, cached=True)
-    cached = list((tmp_path / "cache" / "bilingual").glob("cedict-*.marshal"))
+    cached = list((tmp_path / "cache").glob("cedict-*.marshal"))
     assert len(cached) == 1 and first.entries == Cedict(source).entries
     assert first.proper("衡阳") == "Hengyang" and first._readings("行", proper=False)[1] == ("hang2", ["row"])
     again = Cedict(source, cached=True)
