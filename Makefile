@@ -8,8 +8,9 @@ STAMP   := $(VENV)/.bilingual-installed
 DEBS    := libharfbuzz-subset0 fonts-noto-cjk fonts-noto-core fonts-dejavu-core fontconfig poppler-utils chromium \
            libreoffice-writer-nogui
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Two test processes (one per core here), a test file to a process: module fixtures are made once.
-PYTEST_ARGS ?= -n auto --dist loadfile
+# Two test processes (one per core here), a test file to a process: module fixtures are made once. Files are
+# handed out longest first (tests/conftest.py orders them), not by how many tests they hold.
+PYTEST_ARGS ?= -n auto --dist loadfile --no-loadscope-reorder
 
 .PHONY: run test setup system-packages clean-output
 

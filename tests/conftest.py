@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,46 @@ def pytest_sessionstart(session):
     socket.socket.connect = _guard_connect
     socket.socket.connect_ex = _guard_connect_ex
     socket.getaddrinfo = _guard_getaddrinfo
+
+
+# -- the order of the test files -------------------------------------------------------------------------------
+# `make test` runs two test processes (pytest-xdist, --dist loadfile --no-loadscope-reorder): each is handed one
+# file at a time, in collection order, so a long file handed out last would run alone at the end while the other
+# core idles. The longest files go first: by their seconds in the last run (kept in pytest's cache), else by how
+# many of their tests are marked `slow` (a clean clone has no cache).
+
+FILE_SECONDS = "bilingual/seconds-per-test-file"
+_seconds: defaultdict[str, float] = defaultdict(float)
+
+
+def _test_file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(config, items):
+    cache = getattr(config, "cache", None)
+    seconds = cache.get(FILE_SECONDS, {}) if cache is not None else {}
+    slow = Counter(_test_file(item.nodeid) for item in items if item.get_closest_marker("slow"))
+    first_seen: dict[str, int] = {}
+    for item in items:
+        first_seen.setdefault(_test_file(item.nodeid), len(first_seen))
+
+    def heaviest_first(item):
+        name = _test_file(item.nodeid)
+        return -seconds.get(name, 0.0), -slow[name], first_seen[name]
+
+    items.sort(key=heaviest_first)  # (stable: a file's tests keep their order)
+
+
+def pytest_runtest_logreport(report):
+    _seconds[_test_file(report.nodeid)] += report.duration
+
+
+def pytest_sessionfinish(session):
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _seconds:
+        return  # (an xdist worker: the controller, which sees every report, keeps the seconds)
+    cache.set(FILE_SECONDS, {**cache.get(FILE_SECONDS, {}), **{k: round(v, 1) for k, v in _seconds.items()}})
 
 
 @pytest.fixture(scope="session")

@@ -68,6 +68,7 @@ def assert_in_order(sentences: list[str], text: str, where: str) -> None:
         pos = found + len(needle)
 
 
+@pytest.mark.slow
 def test_the_three_files_are_written(edition_dir):
     names = sorted(p.name for p in edition_dir.iterdir())
     assert names == sorted(f"{SEED.stem}{s}" for s in (".json", ".zh-en.docx", ".zh-en.pdf"))

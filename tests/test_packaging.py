@@ -8,12 +8,14 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from helpers import ROOT, SEED
 
 KEEP_OUT = shutil.ignore_patterns(".venv", ".git", "output", "build", "dist", "*.egg-info", "__pycache__",
                                   ".pytest_cache", ".hypothesis", "tests", "bench")
 
 
+@pytest.mark.slow
 def test_installed_wheel_translates_outside_the_checkout(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(ROOT, source, ignore=KEEP_OUT)

@@ -71,6 +71,7 @@ def test_failed_page_is_reported_and_the_batch_goes_on_then_resume_and_force(tmp
     assert r.returncode == 0 and "good.txt: done" in r.stderr
 
 
+@pytest.mark.slow
 def test_jobs_translates_pages_in_worker_processes(tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()

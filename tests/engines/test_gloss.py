@@ -107,6 +107,7 @@ def test_placeholders_in_order(engine):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chunks=st.lists(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=6),
                        min_size=1, max_size=6))
+@pytest.mark.slow
 def test_random_chinese_around_placeholders(engine, chunks):
     ph = [engine.placeholder(i) for i in range(len(chunks))]
     text = "".join(chunk + p for chunk, p in zip(chunks, ph))

@@ -50,6 +50,7 @@ def assert_intact(out: Path, before: dict[str, bytes]) -> None:
     assert now == before
 
 
+@pytest.mark.slow
 def test_bad_pages_each_fail_alone_with_one_line_naming_the_file(tmp_path, finished):
     out, before = finished
     bad = tmp_path / "bad"

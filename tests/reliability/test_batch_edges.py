@@ -25,6 +25,7 @@ def error_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.startswith("bilingual: error:")]
 
 
+@pytest.mark.slow
 def test_names_that_are_not_utf8_or_hold_a_newline_work_and_the_report_is_written(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -80,6 +81,7 @@ def _mount_tmpfs(path: Path, size: str) -> None:
         pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ["160k", "400k"])
 def test_a_full_disk_gives_one_line_per_page_and_no_half_edition(tmp_path, size):
     disk = tmp_path / "disk"

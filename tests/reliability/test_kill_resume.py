@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import docx
+import pytest
 from helpers import CONSOLE_SCRIPT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +42,7 @@ def start(folder: Path, out: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
+@pytest.mark.slow
 def test_kill_9_then_rerun_leaves_every_output_whole(tmp_path):
     rng = random.Random(int(os.environ.get("KILL_SEED", "7")))
     folder, out = tmp_path / "pages", tmp_path / "out"

@@ -114,6 +114,7 @@ def copy_out(template: Path, to: Path) -> Path:
     return to
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how,jobs", [("garbage", "2"), ("truncated", "1"), ("garbage-in-the-middle", "1")])
 def test_a_damaged_memory_never_fails_a_page_of_a_real_batch(tmp_path, memory_with_units, how, jobs):
     out = copy_out(memory_with_units, tmp_path / "out")
@@ -182,6 +183,7 @@ def _chattr(flag: str, *paths: Path) -> None:
         pytest.skip(f"chattr {flag} does not work here: {r.stderr.strip()}")
 
 
+@pytest.mark.slow
 def test_a_read_only_memory_never_fails_a_page_and_is_used_read_only(tmp_path, memory_with_units):
     out = copy_out(memory_with_units, tmp_path / "out")
     folder = out / ".bilingual"

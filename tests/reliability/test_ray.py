@@ -99,6 +99,7 @@ def local_run(tmp_path_factory):
     return pages, base / "local"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("written_by", ["shared", "driver"])
 def test_ray_writes_what_the_local_pool_writes(ray_runtime, local_run, tmp_path, written_by):
     pages, local = local_run
@@ -117,6 +118,7 @@ def test_ray_writes_what_the_local_pool_writes(ray_runtime, local_run, tmp_path,
     assert not list(out.rglob("*.part"))
 
 
+@pytest.mark.slow
 def test_resume_sends_only_unfinished_pages_and_keeps_human_work(ray_runtime, local_run, tmp_path):
     """Pages the local batch finished are finished for Ray too (one signature): only a changed page is sent. A
     person's English on that page's previous edition is kept by the actor and stored in the memory by the
@@ -153,6 +155,7 @@ def test_resume_sends_only_unfinished_pages_and_keeps_human_work(ray_runtime, lo
     assert report["totals"] == {"done": 0, "skipped": 5, "failed": 0, "pages": 5}
 
 
+@pytest.mark.slow
 def test_a_failing_page_fails_alone_with_the_local_line_and_exit_status(ray_runtime, tmp_path):
     folder = tmp_path / "pages"
     write_pages(folder, 2)

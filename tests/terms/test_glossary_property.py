@@ -123,6 +123,7 @@ def _all_rules_engine():
 NATIONAL = sorted({t.zh for t in GLOSSARY.terms if t.status == "preferred" and t.file and is_national(Path(t.file))})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("paper", ["衡阳晚报", None])
 def test_every_term_of_the_national_glossary_verifies_in_a_sentence(engine, paper):
     """Not a sample: each of the national files' terms, in its own sentence, with and without a place."""

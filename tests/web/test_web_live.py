@@ -69,6 +69,7 @@ def server(tmp_path):
         bench.stop_server(proc)
 
 
+@pytest.mark.slow
 def test_concurrent_downloads_and_uploads_have_no_errors(server, translated_seed):
     bench, out, url = server
     shutil.copytree(translated_seed / SEED.stem, out / SEED.stem)  # the edition the downloads ask for
@@ -80,6 +81,7 @@ def test_concurrent_downloads_and_uploads_have_no_errors(server, translated_seed
     assert len([p for p in out.iterdir() if p.is_dir() and p.name.startswith("load-")]) == 2
 
 
+@pytest.mark.slow
 def test_browser_upload_progress_preview_pdf_download(browser, server, tmp_path):
     _, out, url = server
     screenshot = tmp_path / "edition.png"
@@ -111,6 +113,7 @@ def test_browser_upload_progress_preview_pdf_download(browser, server, tmp_path)
         pass
 
 
+@pytest.mark.slow
 def test_browser_review_with_the_keyboard_regenerates_and_keeps_the_edit(browser, tmp_path, translated_seed):
     """Open an edition, edit one sentence and approve another with the keyboard, wait for the files,
     download the PDF and find the new English in it; reload and see both edits kept."""
@@ -194,6 +197,7 @@ def socket_to(url: str):
     return socket.create_connection((parts.hostname, parts.port), timeout=10)
 
 
+@pytest.mark.slow
 def test_jobs_survive_a_server_restart_in_the_browser(browser, tmp_path):
     """Upload three pages, kill the server at once (as a crash would), start it again on the same folder: the
     job pages in Chromium show the jobs resumed and finished, and the editions open."""
@@ -284,6 +288,7 @@ def _peak_rss_mb(pid: int) -> float:
     raise AssertionError("no VmHWM")
 
 
+@pytest.mark.slow
 def test_a_docx_zip_bomb_fails_its_job_with_the_server_memory_bounded(server, tmp_path):
     import httpx
 
@@ -329,6 +334,7 @@ def _wait(client, job_id: str, limit: float = 180) -> dict:
     raise AssertionError(f"job {job_id} not finished: {status}")
 
 
+@pytest.mark.slow
 def test_browser_failed_upload_offers_retry_and_no_edition_link_and_the_form_checks_first(browser, server, tmp_path):
     _, out, url = server
     broken = tmp_path / "broken.txt"

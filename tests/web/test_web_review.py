@@ -82,6 +82,7 @@ def test_review_page_lists_sentences_terms_and_a_counter(client, out_dir):
     assert "<script>" not in page.text.split("</head>")[1].split("/static/review.js")[0]  # no inline script
 
 
+@pytest.mark.slow
 def test_saving_keeps_a_persons_english_and_regenerates_the_files(client, out_dir):
     seg = body_segment(out_dir)
     r = save(client, seg["id"], "  Reviewed  English for the pdf.  ", seg["en"])
@@ -144,6 +145,7 @@ def test_bad_saves_are_refused_with_one_line(client, out_dir):
     assert client.get("/edition/nope/review").status_code == 404
 
 
+@pytest.mark.slow
 def test_glossary_edit_offers_retranslation_that_keeps_a_persons_english(client, out_dir, glossary_dir):
     reviewed = body_segment(out_dir)
     assert save(client, reviewed["id"], "A person's English stays.", reviewed["en"]).status_code == 200

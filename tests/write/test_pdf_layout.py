@@ -83,6 +83,7 @@ def test_one_bookmark_per_article_in_order_pointing_at_its_headline(case):
         assert squash(shown)[:12] in squash(pdf.page_texts[page - 1]), (title, page)
 
 
+@pytest.mark.slow
 def test_headlines_are_h1_and_subtitles_h2_with_both_languages(case):
     layout, _, pdf = case
     articles = pdf.edition.articles

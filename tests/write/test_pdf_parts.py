@@ -82,6 +82,7 @@ def test_plan_depends_on_the_edition_not_the_machine(make_edition, monkeypatch):
     assert plans[0] == plans[1] == plans[2]
 
 
+@pytest.mark.slow
 def test_parted_edition_is_the_same_on_a_pool_and_in_one_process(parted):
     edition, plan, pooled, single = parted
     assert len(plan) >= 3
