@@ -48,7 +48,7 @@ def start_server(out_dir: Path, timeout: float = 60) -> tuple[subprocess.Popen, 
             if httpx.get(url + "/", timeout=2).status_code == 200:
                 return proc, url
         except httpx.TransportError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     proc.kill()
     raise RuntimeError(f"server did not answer on {url} within {timeout} s")
 

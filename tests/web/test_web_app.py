@@ -147,7 +147,7 @@ def _wait_job(client, job_id: str, limit: float = 120) -> dict:
         status = client.get(f"/api/jobs/{job_id}").json()
         if status["state"] in ("done", "failed"):
             return status
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"upload {job_id} not finished in {limit} s: {status}")
 
 

@@ -330,7 +330,7 @@ def _wait(client, job_id: str, limit: float = 180) -> dict:
         status = client.get(f"/api/jobs/{job_id}").json()
         if status["state"] in ("done", "failed", "cancelled"):
             return status
-        time.sleep(0.3)
+        time.sleep(0.1)
     raise AssertionError(f"job {job_id} not finished: {status}")
 
 

@@ -66,7 +66,7 @@ def wait_ready(client, timeout: float = 60) -> dict:
         state = client.get(f"/api/edition/{STEM}/status").json()
         if state["state"] != "regenerating":
             return state
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError("the files were not regenerated in time")
 
 
@@ -163,7 +163,7 @@ def test_glossary_edit_offers_retranslation_that_keeps_a_persons_english(client,
     deadline = time.monotonic() + 60
     while (job := client.get(f"/api/jobs/{job_id}").json())["state"] not in ("done", "failed"):
         assert time.monotonic() < deadline
-        time.sleep(0.2)
+        time.sleep(0.05)
     assert job["state"] == "done", job
     assert job["edition_url"] == f"/edition/{STEM}/review"
     after = edition(out_dir)
