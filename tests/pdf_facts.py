@@ -6,7 +6,6 @@ leaves with their language, bookmarks, fonts), so many tests can look at one ren
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -21,17 +20,115 @@ def run(*cmd: str) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
-_STRUCT_TEXTS: dict[str, str] = {}
-
-
 def struct_text(path: Path) -> str:
-    """``pdfinfo -struct-text`` of a PDF, run once per content for the test process: poppler reads a page's
-    content again for every structure element (3-4 s of CPU for an eight-page edition) and several tests read
-    the same file."""
-    key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    if key not in _STRUCT_TEXTS:
-        _STRUCT_TEXTS[key] = run("pdfinfo", "-struct-text", str(path))
-    return _STRUCT_TEXTS[key]
+    """The tag tree as ``pdfinfo -struct-text`` prints it, in substance: each structure element's type on a line
+    (indented by depth), and each piece of marked content it holds as a quoted line of its text.
+
+    Read with pikepdf: poppler reads a page's content again for every structure element (3-4 s of CPU for an
+    eight-page edition), this reads each page once. The texts are poppler's: ``test_our_tag_tree_text_is_
+    popplers`` compares them with ``pdfinfo -struct-text`` on a rendered edition.
+    """
+    import pikepdf
+
+    lines: list[str] = []
+    with pikepdf.open(path) as pdf:
+        texts = marked_texts(pdf)
+        roles = {str(k): str(v) for k, v in pdf.Root.StructTreeRoot.get("/RoleMap", {}).items()}
+
+        def walk(element, page, depth):
+            if not isinstance(element, pikepdf.Dictionary):
+                return
+            page = element.get("/Pg", page)
+            kind = str(element.get("/S", ""))
+            lines.append("  " * depth + roles.get(kind, kind).lstrip("/"))
+            for kid in _kids(element):
+                if _is_integer(kid):
+                    lines.append("  " * (depth + 1) + f'"{texts.get((page.objgen, int(kid)), "")}"')
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    where = kid.get("/Pg", page)
+                    lines.append("  " * (depth + 1) + f'"{texts.get((where.objgen, int(kid.MCID)), "")}"')
+                else:
+                    walk(kid, page, depth + 1)
+
+        for top in _kids(pdf.Root.StructTreeRoot):
+            walk(top, None, 0)
+    return "\n".join(lines) + "\n"
+
+
+def _kids(element) -> list:
+    import pikepdf
+
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+
+
+def _is_integer(value) -> bool:
+    import pikepdf
+
+    return isinstance(value, int) or (isinstance(value, pikepdf.Object) and value._type_name == "integer")
+
+
+def marked_texts(pdf) -> dict[tuple[tuple[int, int], int], str]:
+    """(page object, MCID) -> the text drawn inside that marked content, decoded through each font's ToUnicode
+    map, as poppler's marked-content reader collects it (glyph by glyph, no spaces of its own)."""
+    import pikepdf
+
+    texts: dict[tuple[tuple[int, int], int], str] = {}
+    for page in pdf.pages:
+        fonts = {}
+        for name, font in page.obj.get("/Resources", {}).get("/Font", {}).items():
+            two_bytes = str(font.get("/Subtype")) == "/Type0"
+            fonts[str(name)] = (two_bytes, _to_unicode(font.ToUnicode) if "/ToUnicode" in font else {})
+        marks: list[int | None] = []
+        font = (False, {})
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if op == "BDC":
+                props = operands[1]
+                marks.append(int(props.MCID) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props else None)
+            elif op == "BMC":
+                marks.append(None)
+            elif op == "EMC":
+                marks.pop()
+            elif op == "Tf":
+                font = fonts.get(str(operands[0]), (False, {}))
+            elif op in ("Tj", "TJ", "'", '"'):
+                mcid = next((m for m in reversed(marks) if m is not None), None)
+                if mcid is None:
+                    continue
+                shown = [o for o in operands[0] if isinstance(o, pikepdf.String)] if op == "TJ" else [operands[-1]]
+                two_bytes, unicode = font
+                text = []
+                for string in shown:
+                    raw = bytes(string)
+                    codes = ([int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw), 2)] if two_bytes
+                             else list(raw))
+                    text.extend(unicode.get(code, "") for code in codes)
+                key = (page.obj.objgen, mcid)
+                texts[key] = texts.get(key, "") + "".join(text)
+    return texts
+
+
+def _to_unicode(stream) -> dict[int, str]:
+    """A ToUnicode CMap's bfchar and bfrange entries: code -> text."""
+    data = stream.read_bytes().decode("latin-1")
+    out: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>", block):
+            out[int(code, 16)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for low, high, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])",
+                                            block):
+            low, high = int(low, 16), int(high, 16)
+            if target.startswith("["):
+                for i, text in enumerate(re.findall(r"<([0-9A-Fa-f]*)>", target)):
+                    out[low + i] = bytes.fromhex(text).decode("utf-16-be")
+            else:
+                first = bytes.fromhex(target[1:-1])
+                for i in range(high - low + 1):
+                    value = int.from_bytes(first, "big") + i
+                    out[low + i] = value.to_bytes(len(first), "big").decode("utf-16-be")
+    return out
 
 
 def squash(text: str) -> str:
@@ -117,8 +214,8 @@ class Rendered:
     def leaves(self) -> list[Leaf]:
         """The tag tree's text-bearing leaves in reading order, each with its language.
 
-        pikepdf walks the tree depth first, as pdfinfo prints it, so the n-th leaf holding marked
-        content is the n-th quoted text of ``pdfinfo -struct-text``.
+        Both walk the tree depth first, so the n-th leaf holding marked content is the n-th quoted text of
+        ``struct_text``.
         """
         import pikepdf
 

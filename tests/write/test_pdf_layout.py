@@ -2,7 +2,7 @@
 paper sizes, for the seed page and for a long edition of many articles.
 
 Each (edition, layout, paper) is rendered once a session (``render_pdf`` in conftest) and every fact
-is read with poppler (pdftotext -bbox-layout, pdfinfo -struct-text, pdffonts) or pikepdf.
+is read with poppler (pdftotext -bbox-layout, pdffonts) or pikepdf (the tag tree: ``pdf_facts.struct_text``).
 """
 
 from __future__ import annotations

@@ -285,6 +285,21 @@ def test_lxml_parsed_part_renders_exactly_as_weasyprints_own_parser(make_edition
         assert run(*(a.format(ours) for a in tool)) == run(*(a.format(theirs) for a in tool)), tool[:2]
 
 
+def test_our_tag_tree_text_is_popplers(make_edition, tmp_path):
+    """``pdf_facts.struct_text`` reads the tag tree with pikepdf (poppler takes seconds an edition): its element
+    types and marked-content texts are what ``pdfinfo -struct-text`` prints, for both languages, heads, quotes
+    and punctuation."""
+    edition = make_edition(repeat=2)
+    edition.articles[0].paragraphs[0].segments[0].en = "“Quoted”, <b>bold</b> and <i>italic</i> — 30% of ¥5.2bn."
+    pdf = write_pdf(edition, tmp_path / "small.pdf", WriteOptions(layout="interleaved"))
+    ours, theirs = struct_text(pdf), run("pdfinfo", "-struct-text", str(pdf))
+    quoted = r'^\s*"(.*)"$'
+    assert re.findall(quoted, ours, re.M) == re.findall(quoted, theirs, re.M) != []
+    assert any(re.search(r"[\u4e00-\u9fff]", t) for t in re.findall(quoted, ours, re.M))
+    element = r"^\s*([A-Z][A-Za-z0-9]*)"  # the element types, in tree order
+    assert re.findall(element, ours, re.M) == re.findall(element, theirs, re.M)
+
+
 def test_joined_edition_has_one_bookmark_per_article_across_the_parts(parted):
     from pdf_facts import Rendered
 
