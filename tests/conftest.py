@@ -5,6 +5,7 @@ Loopback stays allowed so the web tests can talk to a server they start themselv
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 from collections import Counter, defaultdict
@@ -60,9 +61,12 @@ def pytest_sessionstart(session):
 # -- the order of the test files -------------------------------------------------------------------------------
 # `make test` runs two test processes (pytest-xdist, --dist loadfile --no-loadscope-reorder): each is handed one
 # file at a time, in collection order, so a long file handed out last would run alone at the end while the other
-# core idles. The longest files go first: by their seconds in the last run (kept in pytest's cache), else by how
-# many of their tests are marked `slow` (a clean clone has no cache).
+# core idles. The longest files go first: by their seconds in the last run here (pytest's cache), else by the
+# seconds in tests/durations.json (a `make test` on a 2-core machine; a clean clone has no cache: copy
+# .pytest_cache/v/bilingual/seconds-per-test-file over it when files change much), else by their count of tests
+# marked `slow`.
 
+DURATIONS = Path(__file__).resolve().parent / "durations.json"
 FILE_SECONDS = "bilingual/seconds-per-test-file"
 _seconds: defaultdict[str, float] = defaultdict(float)
 
@@ -73,7 +77,8 @@ def _test_file(nodeid: str) -> str:
 
 def pytest_collection_modifyitems(config, items):
     cache = getattr(config, "cache", None)
-    seconds = cache.get(FILE_SECONDS, {}) if cache is not None else {}
+    seconds = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.is_file() else {}
+    seconds.update(cache.get(FILE_SECONDS, {}) if cache is not None else {})
     slow = Counter(_test_file(item.nodeid) for item in items if item.get_closest_marker("slow"))
     first_seen: dict[str, int] = {}
     for item in items:
