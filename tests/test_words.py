@@ -1,4 +1,4 @@
-"""jieba set up in one place (``bilingual.zh.words``): its dictionary is read from jieba's own cache in one piece."""
+"""jieba set up in one place (``bilingual.zh.words``): its frequencies and word tags are jieba's own, kept as one table."""
 
 from __future__ import annotations
 
