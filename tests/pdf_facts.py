@@ -229,10 +229,8 @@ class Rendered:
                     return
                 lang = str(element.get("/Lang", lang))
                 kind = str(element.get("/S", ""))
-                kids = element.get("/K")
-                kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
-                if any(isinstance(k, int) or (isinstance(k, pikepdf.Object) and k._type_name == "integer")
-                       for k in kids):
+                kids = _kids(element)
+                if any(_is_integer(k) for k in kids):
                     found.append((lang, ancestors + (kind,)))
                 for kid in kids:
                     walk(kid, lang, ancestors + (kind,))

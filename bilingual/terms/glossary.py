@@ -547,7 +547,7 @@ def load_glossary(paths: list[Path] | None = None) -> Glossary:
         data = _glossary_bytes(f)
         digest.update(f.name.encode("utf-8") + b"\0" + data + b"\0")
         contents.append((f, data))
-    key = tuple((display_path(f), file_priority(f), hashlib.sha1(data).digest()) for f, data in contents)
+    key = (digest.digest(), tuple((display_path(f), file_priority(f)) for f in files))  # bytes, names, priorities
     with _LOADED_LOCK:
         if key in _LOADED:
             _LOADED.move_to_end(key)

@@ -67,9 +67,8 @@ def _build_tables() -> tuple[dict[str, int], int, dict[str, str]]:
     tokenizer = jieba.Tokenizer()
     load_jieba_cache(tokenizer)
     tokenizer.initialize()  # (from dict.txt when jieba's own cache could not be read)
-    tagger = jieba.posseg if "jieba.posseg" in sys.modules else None
-    if tagger is None:
-        import jieba.posseg as tagger
+    import jieba.posseg as tagger
+
     reader = tagger.POSTokenizer.__new__(tagger.POSTokenizer)
     reader.load_word_tag(tokenizer.get_dict_file())  # jieba's own reading, and its error for a bad line
     same = {word: word for word in tokenizer.FREQ}
