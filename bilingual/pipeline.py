@@ -59,15 +59,11 @@ from .stages.segment import segment_edition
 from .stages.terms import find_terms
 from .stages.translate import translate_edition
 from .terms.glossary import Glossary, display_path, glossary_files, load_glossary, table_lines
-from .terms.lint import errors_in, lint_paths
+from .terms.lint import glossary_errors
 from .write import DEFAULT_FORMATS, PROOF_FORMATS, WRITERS, output_path
 from .write.report import summarize_report
 from .write.tmx import write_memory_tmx
 from .zh.script import is_han
-
-# The lint errors of the glossary files last checked, by their paths, modification times and sizes: a process
-# that translates many batches (the web server, tests) lints an unchanged glossary once.
-_LINTED: dict[tuple, list] = {}
 
 
 @dataclass
@@ -221,16 +217,7 @@ class Pipeline:
         ``file:line``, the first error and how many more) when it has errors, such as two rows giving one term
         conflicting renderings. Returns warnings worth a line each (a glossary file without any row)."""
         files = glossary_files(self.config.glossary_paths)
-        try:
-            stamp = tuple((str(f.resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
-        except OSError:
-            stamp = None
-        errors = _LINTED.get(stamp) if stamp is not None else None
-        if errors is None:
-            errors = errors_in(lint_paths(self.config.glossary_paths, warnings=False))
-            if stamp is not None:
-                _LINTED.clear()  # one glossary at a time is what a process uses
-                _LINTED[stamp] = errors
+        errors = glossary_errors(self.config.glossary_paths)
         if errors:
             first = errors[0]
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""

@@ -30,7 +30,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..config import default_cache_dir
 from ..errors import InputError
+from ..files import derived_table
+from ..zh.opencc_fast import profile_files
 from ..zh.script import NON_HAN_RUN, converter
 
 # The 1,500 most frequent Han characters, by summed word frequency in jieba's dictionary
@@ -195,9 +198,8 @@ def detect_script(text: str) -> str:
 @lru_cache(maxsize=1)
 def _script_patterns() -> tuple[re.Pattern, re.Pattern]:
     # Character classes: counting with the regex engine is ~50x faster than a Python loop.
-    traditional_only, simplified_only = _script_markers()
-    return (re.compile("[" + "".join(sorted(traditional_only)) + "]"),
-            re.compile("[" + "".join(sorted(simplified_only)) + "]"))
+    _, traditional_only, simplified_only = _script_tables()
+    return re.compile("[" + re.escape(traditional_only) + "]"), re.compile("[" + re.escape(simplified_only) + "]")
 
 
 # Characters and words that mark Hong Kong usage (Cantonese particles, HK variants);
@@ -210,25 +212,29 @@ def opencc_profile(text: str) -> str:
     return "hk2s" if _HONG_KONG_MARKERS.search(text) else "tw2sp"
 
 
+TRADITIONAL_PROFILES = ("s2t", "s2tw", "s2hk")  # the traditional forms of the common characters come from these
+SCRIPT_TABLES_VERSION = "script-tables-1"  # the form of ``_script_tables``' tuple
+
+
 @lru_cache(maxsize=1)
-def _common_characters() -> frozenset[str]:
+def _script_tables() -> tuple[str, str, str]:
+    """The common characters in either script, the traditional-only and the simplified-only markers, each as one
+    sorted string, kept in the user's cache (``files.derived_table``): deriving them loads three OpenCC profiles
+    (about 0.25 s), which a simplified page never needs otherwise. The stamp covers the profiles' files, this module
+    (``COMMON_SIMPLIFIED`` and the rule below) and OpenCC's converter."""
+    sources = [Path(__file__), *(Path(f) for p in TRADITIONAL_PROFILES for f in profile_files(p))]
+    return derived_table(default_cache_dir() / "script-tables.marshal", list(dict.fromkeys(sources)),
+                         SCRIPT_TABLES_VERSION, _build_script_tables)
+
+
+def _build_script_tables() -> tuple[str, str, str]:
     simplified = "".join(COMMON_SIMPLIFIED)
-    traditional = "".join(converter(p).convert(simplified) for p in ("s2t", "s2tw", "s2hk"))
-    return frozenset(simplified) | frozenset(traditional)
-
-
-@lru_cache(maxsize=1)
-def _common_pattern() -> re.Pattern:
-    return re.compile("[" + "".join(sorted(_common_characters())) + "]")
-
-
-@lru_cache(maxsize=1)
-def _script_markers() -> tuple[frozenset[str], frozenset[str]]:
-    simplified = "".join(COMMON_SIMPLIFIED)
+    common = set(simplified)
     traditional_only: set[str] = set()
     simplified_only: set[str] = set()
-    for profile in ("s2t", "s2tw", "s2hk"):
+    for profile in TRADITIONAL_PROFILES:
         converted = converter(profile).convert(simplified)
+        common.update(converted)
         if len(converted) != len(simplified):  # phrase tables never touch single characters; be safe
             converted = "".join(converter(profile).convert(ch) for ch in simplified)
         for s, t in zip(simplified, converted):
@@ -236,7 +242,13 @@ def _script_markers() -> tuple[frozenset[str], frozenset[str]]:
                 simplified_only.add(s)
                 traditional_only.add(t)
     # A character written the same in both scripts for some word is not a marker.
-    return frozenset(traditional_only - simplified_only - set(simplified)), frozenset(simplified_only)
+    traditional_only -= simplified_only | set(simplified)
+    return "".join(sorted(common)), "".join(sorted(traditional_only)), "".join(sorted(simplified_only))
+
+
+@lru_cache(maxsize=1)
+def _common_pattern() -> re.Pattern:
+    return re.compile("[" + re.escape(_script_tables()[0]) + "]")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

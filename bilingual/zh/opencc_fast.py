@@ -76,20 +76,40 @@ def _dictionary(path: str) -> _Dictionary:
     return _Dictionary(path)
 
 
+def _config_path(profile: str) -> str:
+    import opencc
+
+    return os.path.join(os.path.dirname(opencc.__file__), "config", profile + ".json")
+
+
+def _conversion_chain(profile: str) -> list[list[str]]:
+    """The dictionary files of each conversion group of ``profile``, in order, as the library's config names them."""
+    config_path = _config_path(profile)
+    with open(config_path, encoding="utf-8") as f:
+        config = json.load(f)
+    folder = os.path.join(os.path.dirname(os.path.dirname(config_path)), "dictionary")
+    chain = []
+    for step in config["conversion_chain"]:
+        spec = step["dict"]
+        files = [d["file"] for d in spec["dicts"]] if spec.get("type") == "group" else [spec["file"]]
+        chain.append([os.path.join(folder, name) for name in files])
+    return chain
+
+
+def profile_files(profile: str) -> list[str]:
+    """Every file a profile's conversion reads (its configuration and dictionaries), and this module: what a table
+    derived from its output depends on."""
+    return [__file__, _config_path(profile), *(path for group in _conversion_chain(profile) for path in group)]
+
+
 class FastOpenCC:
     """``convert(text)`` as ``opencc.OpenCC(profile).convert(text)``, much faster."""
 
     def __init__(self, profile: str):
         import opencc
 
-        base = os.path.dirname(opencc.__file__)
-        with open(os.path.join(base, "config", profile + ".json"), encoding="utf-8") as f:
-            config = json.load(f)
-        self.groups: list[list[_Dictionary]] = []
-        for step in config["conversion_chain"]:
-            spec = step["dict"]
-            files = [d["file"] for d in spec["dicts"]] if spec.get("type") == "group" else [spec["file"]]
-            self.groups.append([_dictionary(os.path.join(base, "dictionary", name)) for name in files])
+        self.groups: list[list[_Dictionary]] = [[_dictionary(path) for path in group]
+                                                for group in _conversion_chain(profile)]
         self.separators = opencc.OpenCC().split_chars_re  # the library's own separator pattern
         # When no key holds a separator, no match can cross one and the "longest first" choices in
         # one chunk cannot touch another's: the whole text can be done at once (fewer, longer calls).

@@ -36,3 +36,31 @@ def test_same_output_as_the_library(texts, profile):
 @settings(max_examples=200, deadline=None)
 def test_same_output_on_random_mixtures(text):
     assert FastOpenCC("tw2sp").convert(text) == opencc.OpenCC("tw2sp").convert(text)
+
+
+def test_the_script_tables_are_derived_once_and_a_simplified_page_loads_no_converter(tmp_path, monkeypatch):
+    """The common characters and the script markers are OpenCC's (built as before), kept in the user's cache;
+    a process that reads them from there tells simplified from traditional without loading any profile."""
+    import subprocess
+    import sys
+
+    from bilingual.read import encoding
+
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path))
+    common, traditional_only, simplified_only = encoding._build_script_tables()
+    assert {"与", "们", "说"} <= set(simplified_only) and {"與", "們", "說"} <= set(traditional_only)
+    assert not set(traditional_only) & set(simplified_only) and set(simplified_only) <= set(common)
+    code = ("from bilingual.read import encoding\nfrom bilingual.zh.script import converter\n"
+            "print(encoding.detect_script('衡阳晚报记者报道，他们说这是关键的一年。'), "
+            "encoding.detect_script('衡陽晚報記者報道，他們說這是關鍵的一年。'), encoding.common_share('他们说'))\n"
+            "print(converter.cache_info().currsize)\n")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+            for _ in range(2)]
+    assert runs[0][:3] == runs[1][:3] == ["simplified", "traditional", "1.0"]
+    assert int(runs[0][3]) > 0 and runs[1][3] == "0"  # the first builds the tables; the second loads no profile
+    assert (tmp_path / "script-tables.marshal").is_file()
+    encoding._script_tables.cache_clear()
+    try:
+        assert encoding._script_tables() == (common, traditional_only, simplified_only)  # read back: the same
+    finally:
+        encoding._script_tables.cache_clear()

@@ -193,3 +193,40 @@ def test_suggestions_carry_draft_english_and_import_refuses_unreviewed_drafts(tm
     path.write_text(path.read_text(encoding="utf-8").replace("draft: review", "reviewed: city hospital site"),
                     encoding="utf-8")
     assert {t.zh for t in import_terms(path)} >= {"石溪县", "潍坊市人民医院"}
+
+
+def test_a_runs_glossary_check_is_remembered_by_content_and_sees_every_edit(tmp_path, monkeypatch):
+    """``glossary_errors`` (the check before every batch) gives what lint gives; an unchanged glossary is not linted
+    again, even in another process (the user's cache); an edit of the same size within one clock tick is seen."""
+    import os
+
+    from bilingual.terms import lint as lint_module
+
+    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
+    good = HEADER + "市长\tMayor\ttitle\t\t\t\n市委\tCity boss\ttitle\t\t\t\n"
+    bad = HEADER + "市长\tMayor\ttitle\t\t\t\n市长\tCity boss\ttitle\t\t\t\n"  # conflicting targets
+    assert len(good.encode()) == len(bad.encode())
+    folder = tmp_path / "g"
+    folder.mkdir()
+    page = folder / "local.tsv"
+    page.write_text(bad, encoding="utf-8")
+    expected = errors_in(lint_paths([folder]))
+    assert expected and lint_module.glossary_errors([folder]) == expected
+    assert (tmp_path / "cache" / "glossary-errors.marshal").is_file()
+
+    def no_lint(*args, **kwargs):
+        raise AssertionError("linted again")
+
+    lint_module._ERRORS.clear()  # as a new process: only the user's cache
+    with monkeypatch.context() as m:
+        m.setattr(lint_module, "lint_texts", no_lint)
+        assert lint_module.glossary_errors([folder]) == expected
+    stat = page.stat()
+    page.write_text(good, encoding="utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the bytes differ
+    assert lint_module.glossary_errors([folder]) == []
+    page.write_text(bad, encoding="utf-8")
+    assert lint_module.glossary_errors([folder]) == expected
+    page.unlink()
+    with pytest.raises(GlossaryError, match="no such glossary file"):
+        lint_module.glossary_errors([page])
