@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers.py
 
-from helpers import SEED  # noqa: E402
+from helpers import SEED, once_per_run, run_dir  # noqa: E402
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -106,7 +106,7 @@ def pytest_sessionfinish(session):
 def _tables_dir(tmp_path_factory) -> Path:
     """Where every process of this run keeps the tables derived from installed files (jieba's, CC-CEDICT's):
     one folder for the run, so the processes the tests start read them instead of each building them again."""
-    return _run_dir(tmp_path_factory) / "derived-tables"
+    return run_dir(tmp_path_factory) / "derived-tables"
 
 
 @pytest.fixture(autouse=True)
@@ -127,12 +127,6 @@ def seed_path() -> Path:
     return SEED
 
 
-def _run_dir(tmp_path_factory) -> Path:
-    """The folder of this run that every test process shares (each xdist worker's base is below it)."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if base.name.startswith("popen-gw") else base
-
-
 @pytest.fixture(scope="session")
 def translated_seed(tmp_path_factory) -> Path:
     """The output folder of one gloss translation of the seed in every format, shared by the whole run: the first
@@ -140,19 +134,12 @@ def translated_seed(tmp_path_factory) -> Path:
 
     Read-only: a test that changes files copies the folder first (``shutil.copytree``).
     """
-    import fcntl
-    import shutil
-
     from bilingual.batch import run_batch
     from bilingual.config import Config
 
-    out = _run_dir(tmp_path_factory) / "translated-seed"
-    done = out.with_name("translated-seed.done")
-    with open(out.with_name("translated-seed.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not done.exists():
-            shutil.rmtree(out, ignore_errors=True)  # (what a process that failed here left)
-            batch = run_batch([SEED], Config(out_dir=out, engine="gloss", use_memory=False))
-            assert not batch.failed, batch.failed
-            done.touch()
-    return out
+    def translate(out: Path) -> Path:
+        batch = run_batch([SEED], Config(out_dir=out, engine="gloss", use_memory=False))
+        assert not batch.failed, batch.failed
+        return out
+
+    return once_per_run(tmp_path_factory, "translated-seed", translate)

@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,30 @@ def run_console_script(*args, cwd: Path | None = None, stdin: str | None = None,
     """`bilingual ARGS` as the installed console script in a new process (what a user runs)."""
     return subprocess.run([str(CONSOLE_SCRIPT), *map(str, args)], cwd=cwd, capture_output=True, text=True,
                           input=stdin, timeout=timeout, env={**os.environ, **(environ or {})})
+
+
+def run_dir(tmp_path_factory) -> Path:
+    """The folder of this test run that every test process shares (each xdist worker's base is below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if base.name.startswith("popen-gw") else base
+
+
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], Path]) -> Path:
+    """``make(folder)`` (which fills ``folder`` and returns a path in it) once a run, for every test process: the
+    first to ask makes it, holding a lock; the others wait for it and get the same path. A process that failed
+    half-way leaves the work to the next one."""
+    import fcntl
+    import shutil
+
+    shared = run_dir(tmp_path_factory)
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(str(Path(make(folder)).relative_to(folder)), encoding="utf-8")
+    return folder / done.read_text(encoding="utf-8")
 
 
 def make_read_only(paths: list[Path]) -> None:

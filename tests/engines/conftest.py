@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers import once_per_run
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
@@ -190,8 +191,8 @@ def build_random_argos_package(
 
 @pytest.fixture(scope="session")
 def tiny_package_file(tmp_path_factory) -> Path:
-    """A tiny random-weight zh->en ``.argosmodel`` (built once per session, a few seconds)."""
-    return build_random_argos_package(tmp_path_factory.mktemp("argos-build"))
+    """A tiny random-weight zh->en ``.argosmodel`` (built once a run for every test process, a few seconds)."""
+    return once_per_run(tmp_path_factory, "argos-build", build_random_argos_package)
 
 
 @pytest.fixture(scope="session")
