@@ -39,6 +39,7 @@ $(STAMP): pyproject.toml
 	@[ -x $(PY) ] || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check torch==2.13.0
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,bench,ray]'
+	$(PY) -m compileall -q bilingual  # (pip compiles what it installs, not an editable checkout)
 	@touch $(STAMP)
 
 clean-output:
