@@ -291,6 +291,7 @@ class Glossary:
                 self._by_key[key] = term
         self._automaton = None
         self._persons: list[Term] | None = None
+        self._person_english: dict[str, str] | None = None
         self._place_levels: dict[str, set[str]] | None = None
         # Places that may give their last character to the term after them (株洲市 in 株洲市委).
         self._suffixed_places = {t.zh for t in self._by_key.values()
@@ -396,6 +397,12 @@ class Glossary:
         if self._persons is None:
             self._persons = [t for t in self._by_key.values() if t.type == "person"]
         return self._persons
+
+    def person_english(self) -> dict[str, str]:
+        """Chinese -> English of the preferred person terms (made once; not to be changed by the caller)."""
+        if self._person_english is None:
+            self._person_english = {t.zh: t.en for t in self.persons()}
+        return self._person_english
 
 
 # Two-character terms that are not person names are checked against word boundaries:

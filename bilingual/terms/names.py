@@ -207,7 +207,7 @@ def find_names(text: str, glossary) -> list[NameMatch]:
     and Tibetan names (see the module docstring). Glossary persons keep their
     glossary English; others are romanised.
     """
-    known = {t.zh: t.en for t in glossary.persons()} if glossary is not None else {}
+    known = glossary.person_english() if glossary is not None else {}
     found: list[NameMatch] = []
     matches = glossary.match(text) if glossary is not None else []
     listed: list[NameMatch] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..zh.pinyin import romanize_name
 from .glossary import PLACE_SLOT, Glossary, Term, fill_place, normalise_key
@@ -60,8 +61,12 @@ def normalise_english(text: str) -> str:
     return " " + " ".join(text.split()) + " "
 
 
+@lru_cache(maxsize=8192)
 def english_pattern(english: str, place: str | None) -> re.Pattern:
-    """A pattern over ``normalise_english`` text that finds ``english`` with its place slot handled."""
+    """A pattern over ``normalise_english`` text that finds ``english`` with its place slot handled.
+
+    Kept for the process: every sentence asks for the patterns of the terms it holds, and a glossary has more forms
+    than ``re``'s own cache of 512 compiled patterns (which then compiles them again and again)."""
     if PLACE_SLOT in english and place:
         english = fill_place(english, place)
     words = normalise_english(english).split()
