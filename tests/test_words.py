@@ -7,6 +7,8 @@ import tempfile
 from pathlib import Path
 
 import jieba
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bilingual.zh import words
 
@@ -71,3 +73,45 @@ def test_a_fresh_process_builds_the_tables_once_then_reads_them(tmp_path):
     assert int(counts[2]) == len(words.word_tags())
     assert "衡阳/ns 市委书记/n 讲话/n True" in runs[0].stdout
     assert (tmp_path / "jieba-tables.marshal").stat().st_size > 1_000_000
+
+
+HAN_TEXT = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+                                      st.sampled_from("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分")),
+                   min_size=1, max_size=24)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=HAN_TEXT)
+def test_the_decoder_gives_jiebas_probability_and_route(text):
+    import jieba.posseg as posseg
+    from jieba.posseg.viterbi import viterbi as jieba_viterbi
+
+    from bilingual.zh.hmm import viterbi
+
+    tables = (posseg.char_state_tab_P, posseg.start_P, posseg.trans_P, posseg.emit_P)
+    assert viterbi(text, *tables) == jieba_viterbi(text, *tables)
+
+
+def test_tagging_with_the_decoder_is_jiebas_on_rare_and_real_text():
+    """The tokenizers (default and private) cut and tag as jieba's own tokenizer does: the seed, whose unknown
+    runs are names and places, and runs of rare characters, where the decoder does all the work."""
+    import random
+
+    import jieba.posseg as posseg
+
+    from bilingual.zh.hmm import tokenizer_class
+
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "hengyang-evening-news-2023-08-19.txt"
+    rng = random.Random(5)
+    texts = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(rng.randint(1, 24))) for _ in range(16)]
+    ours = words.pos_tokenizer()
+    assert isinstance(ours, tokenizer_class(posseg)) and ours.word_tag_tab is words.word_tags()
+    jiebas = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+    jiebas.tokenizer, jiebas.word_tag_tab = ours.tokenizer, ours.word_tag_tab
+    private = words.custom_pos_tokenizer(["衡阳晚报"])
+    for text in texts:
+        expected = [(p.word, p.flag) for p in jiebas.cut(text)]
+        assert [(p.word, p.flag) for p in ours.cut(text)] == expected
+        if "衡阳晚报" not in text:
+            assert [(p.word, p.flag) for p in private.cut(text)] == expected

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..config import default_cache_dir
 from ..files import derived_table
+from .hmm import tokenizer_class
 from .script import is_han
 
 _LOCK = threading.Lock()
@@ -97,8 +98,12 @@ def load_jieba_cache(tokenizer) -> None:
 
 @lru_cache(maxsize=1)
 def pos_tokenizer():
-    """jieba's part-of-speech tokenizer over the default dictionary."""
-    return _posseg().dt
+    """jieba's part-of-speech tokenizer over the default dictionary (its tables, and ``hmm``'s decoder)."""
+    posseg = _posseg()
+    fast = tokenizer_class(posseg)
+    tokenizer = fast.__new__(fast)
+    tokenizer.tokenizer, tokenizer.word_tag_tab = posseg.dt.tokenizer, posseg.dt.word_tag_tab
+    return tokenizer
 
 
 _POSSEG = None
@@ -202,6 +207,7 @@ def custom_pos_tokenizer(words):
     for word in words:
         if len(word) > 1 and is_han(word[0]) and not tokenizer.FREQ.get(word):
             tokenizer.add_word(word, freq=tokenizer.suggest_freq(word, tune=False) * 3 + 10)
-    private = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
+    fast = tokenizer_class(posseg)  # (unknown runs decoded over the transitions that exist: the same result)
+    private = fast.__new__(fast)
     private.tokenizer, private.word_tag_tab = tokenizer, dict(tags)
     return private
