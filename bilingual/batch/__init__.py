@@ -19,8 +19,9 @@ page runs) and, when interrupted, ``in_flight`` (the pages it was translating) b
 
 Interruption: Ctrl-C, or SIGTERM/SIGHUP turned into one by ``signals_interrupt`` (the CLI does
 that), stops the pages in flight (their temporary files removed), writes ``report.json`` with
-``finished: false`` and every page's state (``interrupted`` for those in flight, ``not started``
-for the rest), and raises ``BatchInterrupted`` carrying the batch.
+``finished: false`` and every page's state (``done`` for a page whose JSON this run wrote, as on disk,
+even when its result never came back; ``interrupted`` for the others in flight, ``not started`` for the
+rest), and raises ``BatchInterrupted`` carrying the batch.
 """
 
 from __future__ import annotations
@@ -273,13 +274,15 @@ def run_batch(paths: list[Path], config: Config, jobs: int | None = 1, force: bo
         for p in todo:
             if printable(str(p)) not in seen:
                 status = INTERRUPTED if str(p) in in_flight else NOT_STARTED
-                done = _finished_during_run(p, config, started_ns) if status == INTERRUPTED else None
-                if done is not None:  # its worker wrote the JSON (the last file) before the result came back
+                # Counted as it is on disk: a worker wrote the JSON (the last file) before its result came back,
+                # which may be a page handed out as the stop came (in no list of pages in flight yet).
+                done = _finished_during_run(p, config, started_ns)
+                if done is not None:
                     results.append(done)
                     continue
                 results.append(PageResult(printable(str(p)), page_stem(p), status))
-                if status == INTERRUPTED:  # a worker killed after its grace period may have left some
-                    remove_stale_parts(Path(config.out_dir) / page_stem(p))
+                # A worker killed after its grace period may have left temporary files (only a dead writer's go).
+                remove_stale_parts(Path(config.out_dir) / page_stem(p))
         _write_report(batch, config)
         raise BatchInterrupted(batch, getattr(interrupt, "signum", signal.SIGINT)) from None
     _write_report(batch, config)

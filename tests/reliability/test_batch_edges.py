@@ -214,3 +214,27 @@ def test_translate_refuses_a_glossary_with_conflicting_rows_and_warns_on_an_empt
                                         "衡阳\tHeng-yang\tplace\t\t\t\n", encoding="utf-8")
     r = run_in_process("translate", SEED, "--out", out, *ARGS, "--glossary", glossary, "--force")
     assert r.returncode == 1 and "conflicting targets for 衡阳" in r.stderr, r.stderr
+
+
+def test_a_stopped_batch_counts_a_page_finished_on_disk_that_no_list_held(tmp_path):
+    """The stop comes as a page is handed out (a Ray actor has it, but it is not yet in the batch's list of pages
+    in flight) and that page is finished before the workers are gone: the report counts it done, as on disk."""
+    from bilingual.batch import BatchInterrupted
+
+    pages = []
+    for name in ("a", "b", "c"):
+        pages.append(tmp_path / f"{name}.txt")
+        pages[-1].write_text(f"衡阳晚报\n\n市民在{name}公园散步。\n", encoding="utf-8")
+    config = Config(out_dir=tmp_path / "out", engine="gloss", formats=("json",), use_memory=False)
+
+    def on_page(result):  # page a done; page b written by a worker the batch has no record of; then the stop
+        Pipeline(config).load().translate_page(pages[1], False)
+        raise KeyboardInterrupt
+
+    with pytest.raises(BatchInterrupted) as stopped:
+        run_batch(pages, config, on_page=on_page)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["finished"] is False
+    assert {Path(p["source"]).name: p["status"] for p in report["pages"]} == {"a.txt": "done", "b.txt": "done",
+                                                                              "c.txt": "not started"}
+    assert stopped.value.batch.count("done") == 2 == len(list((tmp_path / "out").glob("*/*.json")))
