@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,30 @@ def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], Path]) -> P
             folder.mkdir()
             done.write_text(str(Path(make(folder)).relative_to(folder)), encoding="utf-8")
     return folder / done.read_text(encoding="utf-8")
+
+
+class RepeatDeflate:
+    """A zip member's compressor (``ZipFile.open(name, "w")._compressor``) for data written as the same block again
+    and again: a big part that deflates well (zero bytes, repeated markup) without deflating it again for each block.
+
+    Each write is deflated on its own and ends in a full flush (nothing refers back to it), so the bytes of a block
+    already deflated stand for it again, and an empty final block ends the stream: a true deflate stream, which
+    zipfile sizes and checksums itself (``test_bounded_reads`` inflates one and checks its CRC)."""
+
+    def __init__(self):
+        self._known: dict[bytes, bytes] = {}
+
+    def compress(self, data: bytes) -> bytes:
+        out = self._known.get(data)
+        if out is None:
+            deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+            out = deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH)
+            if len(data) > 4096:
+                self._known[data] = out
+        return out
+
+    def flush(self) -> bytes:
+        return zlib.compressobj(6, zlib.DEFLATED, -15).flush()
 
 
 def make_read_only(paths: list[Path]) -> None:

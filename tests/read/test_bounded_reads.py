@@ -11,10 +11,10 @@ import subprocess
 import sys
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
+from helpers import RepeatDeflate
 
 from bilingual.errors import InputError
 from bilingual.read import MAX_PAGE_BYTES, read_page
@@ -119,6 +119,7 @@ def docx_package(path: Path, paragraphs: list[str], media_bytes: int = 0, filler
                    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
                    '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
         with z.open("word/document.xml", "w") as doc:
+            doc._compressor = RepeatDeflate()
             doc.write(f'<?xml version="1.0"?><w:document xmlns:w="{W}"><w:body>{body}'.encode())
             chunk = b"<w:p><w:r><w:rPr><w:b/></w:rPr></w:r></w:p>" * 20000
             for _ in range(filler_bytes // len(chunk)):
@@ -130,42 +131,25 @@ def docx_package(path: Path, paragraphs: list[str], media_bytes: int = 0, filler
                        'relationships"><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/'
                        'officeDocument/2006/relationships/image" Target="media/image1.png"/></Relationships>')
             with z.open("word/media/image1.png", "w", force_zip64=True) as media:
-                media._compressor = _ZerosCompressor()  # (zipfile still counts the size and the CRC itself)
-                zeros = bytes(_ZerosCompressor.CHUNK)
+                media._compressor = RepeatDeflate()  # (zipfile still counts the size and the CRC itself)
+                zeros = bytes(8 * MB)
                 for _ in range(media_bytes // len(zeros)):
                     media.write(zeros)
     return path
 
 
-class _ZerosCompressor:
-    """Deflate for a run of 8 MB chunks of zero bytes: each chunk deflated once, then repeated.
-
-    Every chunk ends in a full flush, which leaves nothing for the next to refer back to, so the same bytes
-    stand for each chunk, and an empty final block ends the stream: zlib's own data, in about a tenth of the
-    time zlib takes to deflate a gigabyte again (3.5 s)."""
-
-    CHUNK = 8 * MB
-    _block: bytes | None = None
-
-    def compress(self, data: bytes) -> bytes:
-        assert data == bytes(self.CHUNK)
-        if _ZerosCompressor._block is None:
-            deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
-            _ZerosCompressor._block = deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH)
-        return _ZerosCompressor._block
-
-    def flush(self) -> bytes:
-        return zlib.compressobj(6, zlib.DEFLATED, -15).flush()
-
-
-def test_the_zeros_part_is_a_true_deflate_stream(tmp_path):
-    page = docx_package(tmp_path / "photo.docx", ["衡阳晚报"], media_bytes=64 * MB)
+def test_the_repeated_parts_are_true_deflate_streams(tmp_path):
+    page = docx_package(tmp_path / "photo.docx", ["衡阳晚报"], media_bytes=64 * MB, filler_bytes=4 * MB)
     with zipfile.ZipFile(page) as z:
         info = z.getinfo("word/media/image1.png")
         assert info.file_size == 64 * MB and info.compress_size < MB // 4
         assert z.testzip() is None  # every part inflated by zlib, and its CRC checked
         with z.open(info) as media:
             assert all(chunk == bytes(len(chunk)) for chunk in iter(lambda: media.read(MB), b""))
+        document = z.read("word/document.xml")
+    assert document.startswith(b'<?xml version="1.0"?><w:document') and document.endswith(b"</w:body></w:document>")
+    piece = b"<w:p><w:r><w:rPr><w:b/></w:rPr></w:r></w:p>"  # the filler: whole chunks of 20,000 pieces
+    assert document.count(piece) == 4 * MB // (len(piece) * 20000) * 20000
 
 
 @pytest.mark.slow

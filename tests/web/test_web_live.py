@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers import RepeatDeflate
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "hengyang-evening-news-2023-08-19.txt"
@@ -274,6 +275,7 @@ def _zip_bomb(path: Path, unzipped: int) -> None:
         z.writestr("[Content_Types].xml", types)
         z.writestr("_rels/.rels", rels)
         with z.open("word/document.xml", "w", force_zip64=True) as f:
+            f._compressor = RepeatDeflate()  # the block deflated once, not 1,500 times
             f.write(head)
             block = paragraph * 4096
             for _ in range(unzipped // len(block)):
