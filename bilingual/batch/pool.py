@@ -37,6 +37,8 @@ from ..config import Config
 from ..errors import BilingualError, printable
 from ..files import page_stem
 from ..pipeline import PageResult, Pipeline
+from ..write import DEFAULT_FORMATS, WRITERS
+from ..write.pdf import write_pdf
 
 GRACE_S = 10.0  # how long a worker may take to stop its page after SIGTERM before it is killed
 START_FAILURES = 3  # workers in a row that die before they are ready, per slot, before the pool gives up
@@ -48,6 +50,14 @@ def translate_in_worker(pipeline: Pipeline, path: str, force: bool, source_name:
     """What a worker does with a page (the default ``work``). ``source_name``: what the edition records as its
     source when ``path`` is a copy of the page (``Pipeline.translate_page``)."""
     return pipeline.translate_page(Path(path), force, source_name=source_name)
+
+
+def preload_modules(config: Config) -> list[str]:
+    """What the fork server imports before it forks a worker: the tables every page needs (``warm``), and
+    WeasyPrint with the page-number font (``warm_pdf``) only when the batch writes a PDF."""
+    formats = config.formats or DEFAULT_FORMATS
+    pdf = any(WRITERS[name].write is write_pdf for name in formats if name in WRITERS)
+    return [f"{__package__}.warm"] + ([f"{__package__}.warm_pdf"] if pdf else [])
 
 
 def start_method() -> str:
@@ -144,7 +154,7 @@ class PagePool:
         if self.context.get_start_method() == "forkserver":
             # The fork server loads the tables every worker needs once (``warm``), so workers start warm. It
             # applies when this process's fork server starts, i.e. unless another pool started it first.
-            self.context.set_forkserver_preload([f"{__package__}.warm"])
+            self.context.set_forkserver_preload(preload_modules(config))
         self.unfinished: list[str] = []  # after an interruption: pages in flight, then pages never started
         self.in_flight: list[str] = []
 

@@ -1,9 +1,10 @@
 """Imported by the batch's fork server before it forks any worker, so every worker starts warm.
 
 Without it, each worker loads the same read-only tables itself before its first page: jieba's dictionary
-and word tags, CC-CEDICT, the gloss engine's tokenizer, OpenCC's tables, WeasyPrint and the page-number
-font (about 2 s of CPU a worker, and again for each worker that replaces one that died). Loaded once
-here, the workers share them (copy-on-write) and a replacement worker is ready at once.
+and word tags, CC-CEDICT, the gloss engine's tokenizer, OpenCC's tables, and for a batch that writes a PDF
+WeasyPrint and the page-number font (``warm_pdf``, preloaded after this module only then): about 2 s of CPU a
+worker, and again for each worker that replaces one that died. Loaded once here, the workers share them
+(copy-on-write) and a replacement worker is ready at once.
 
 Only pure-Python tables and imports are loaded: nothing that starts a thread (forking a threaded process
 can deadlock), no model (a CTranslate2 translator's threads do not survive a fork), no file written.
@@ -16,8 +17,6 @@ from __future__ import annotations
 def warm() -> None:
     try:
         from ..engines.gloss.engine import GlossEngine
-        from ..write import pdf_parts, weasy
-        from ..write.common import ENGLISH_FONTS
         from ..zh import words
         from ..zh.script import converter
 
@@ -25,8 +24,6 @@ def warm() -> None:
         GlossEngine().translate_batch(["衡阳市委书记在会上讲话。"])  # CC-CEDICT and the engine's tokenizer
         for profile in ("t2s", "s2t"):
             converter(profile).convert("衡陽晚報")
-        weasy.load()
-        pdf_parts.stamp_font(ENGLISH_FONTS)
         from .. import pipeline  # noqa: F401  (the readers, stages and writers a worker imports)
     except Exception:  # noqa: BLE001 - a worker loads what it needs itself, and says what went wrong
         pass
