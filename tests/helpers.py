@@ -183,6 +183,7 @@ def render_dies(html: str) -> bytes:
 def report_warmth(pipeline, path: str, force: bool, source_name: str | None = None):
     """A worker's page work that translates nothing and reports, as its result's ``error``, which of the
     tables the batch's fork server loads (``bilingual.batch.warm``) this worker already had."""
+    import gc
     import json
 
     from bilingual.engines.gloss import engine
@@ -192,5 +193,6 @@ def report_warmth(pipeline, path: str, force: bool, source_name: str | None = No
 
     facts = {"jieba": words.dictionary.cache_info().currsize == 1, "word tags": words.word_tags.cache_info().currsize
              == 1, "gloss tokenizer": bool(engine._TOKENIZERS), "weasyprint": "weasyprint" in sys.modules,
-             "page-number font": pdf_parts.stamp_font.cache_info().currsize == 1}
+             "page-number font": pdf_parts.stamp_font.cache_info().currsize == 1,
+             "frozen": gc.get_freeze_count() > 50_000}
     return PageResult(path, Path(path).stem, "done", error=json.dumps(facts))

@@ -13,6 +13,8 @@ Whatever fails here is left for the worker to load, and to report, itself.
 
 from __future__ import annotations
 
+import gc
+
 
 def warm() -> None:
     try:
@@ -29,4 +31,13 @@ def warm() -> None:
         pass
 
 
+def freeze() -> None:
+    """What the fork server holds now is kept out of the collector's reach in every worker (``gc.freeze``, as
+    Python's documentation advises before a fork): a worker's full collections do not walk the shared tables
+    again, nor write to their pages (which copy-on-write would then copy)."""
+    gc.collect()
+    gc.freeze()
+
+
 warm()
+freeze()

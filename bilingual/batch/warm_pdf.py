@@ -4,6 +4,8 @@ writes no PDF. Whatever fails here is left for the worker to load, and to report
 
 from __future__ import annotations
 
+from .warm import freeze
+
 
 def warm_pdf() -> None:
     try:
@@ -17,3 +19,4 @@ def warm_pdf() -> None:
 
 
 warm_pdf()
+freeze()

@@ -37,5 +37,5 @@ def test_a_batch_worker_starts_with_the_tables_the_fork_server_loaded(tmp_path, 
     assert run.returncode == 0, run.stderr
     facts, parent_loaded_jieba = run.stdout.splitlines()
     assert json.loads(facts) == {"jieba": True, "word tags": True, "gloss tokenizer": True, "weasyprint": pdf,
-                                 "page-number font": pdf}
+                                 "page-number font": pdf, "frozen": True}  # out of the collector's reach
     assert parent_loaded_jieba == "0"  # loaded in the fork server, not in the parent that hands out pages
