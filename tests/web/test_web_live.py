@@ -58,10 +58,8 @@ def _bench():
     return module
 
 
-@pytest.fixture
-def server(tmp_path):
+def _serve(out: Path):
     bench = _bench()
-    out = tmp_path / "out"
     out.mkdir()
     proc, url = bench.start_server(out)
     try:
@@ -70,9 +68,23 @@ def server(tmp_path):
         bench.stop_server(proc)
 
 
+@pytest.fixture
+def server(tmp_path):
+    """A server of the test's own: for what depends on the server's whole life (its peak memory) or on an empty
+    output folder."""
+    yield from _serve(tmp_path / "out")
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """One server for the tests whose jobs and files cannot meet: the load test's ``load-*`` editions, refused
+    requests, and a failed upload (which leaves no edition)."""
+    yield from _serve(tmp_path_factory.mktemp("shared-server") / "out")
+
+
 @pytest.mark.slow
-def test_concurrent_downloads_and_uploads_have_no_errors(server, translated_seed):
-    bench, out, url = server
+def test_concurrent_downloads_and_uploads_have_no_errors(shared_server, translated_seed):
+    bench, out, url = shared_server
     shutil.copytree(translated_seed / SEED.stem, out / SEED.stem)  # the edition the downloads ask for
     stem = bench.ensure_edition(out)  # (found: not translated again)
     with concurrent.futures.ThreadPoolExecutor(1) as thread:  # (the module's Playwright holds this thread's loop)
@@ -175,10 +187,10 @@ def _request_head(url: str, path: str, length: int, cookie: str | None, query: s
         return sock.recv(4096)
 
 
-def test_real_server_refuses_an_oversize_upload_before_its_body_is_sent(server):
+def test_real_server_refuses_an_oversize_upload_before_its_body_is_sent(shared_server):
     import httpx
 
-    _, _, url = server
+    _, _, url = shared_server
     with httpx.Client(base_url=url) as client:
         client.get("/upload")
         token = client.cookies.get("bilingual_csrf")
@@ -337,8 +349,9 @@ def _wait(client, job_id: str, limit: float = 180) -> dict:
 
 
 @pytest.mark.slow
-def test_browser_failed_upload_offers_retry_and_no_edition_link_and_the_form_checks_first(browser, server, tmp_path):
-    _, out, url = server
+def test_browser_failed_upload_offers_retry_and_no_edition_link_and_the_form_checks_first(browser, shared_server,
+                                                                                          tmp_path):
+    _, out, url = shared_server
     broken = tmp_path / "broken.txt"
     broken.write_bytes(b"\x00\x01\x02" * 300)
     wrong = tmp_path / "page.pdf"
