@@ -5,6 +5,7 @@ its page retried, and the batch ends with every output whole and none doubled.""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -24,7 +25,10 @@ from bilingual.config import Config
 from bilingual.memory import TranslationMemory
 from bilingual.pipeline import Pipeline, read_edition_json
 
-ray = pytest.importorskip("ray", reason="Ray is an optional extra: pip install -e '.[ray]' (make setup does)")
+# Ray is imported by the runtime fixture only: a test process that collects this file and runs none of it does not
+# spend the import.
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("ray") is None,
+                                reason="Ray is an optional extra: pip install -e '.[ray]' (make setup does)")
 
 FORMATS = ("json", "tmx")
 
@@ -36,6 +40,7 @@ def ray_runtime(_tables_dir, tmp_path_factory):
     Its processes (the actors) take the environment it starts with: the run's derived tables and data folders of
     their own, as every other process of the tests, never the user's."""
     import helpers
+    import ray
 
     home = tmp_path_factory.mktemp("ray-xdg")
     settings = {"RAY_USAGE_STATS_ENABLED": "0", "BILINGUAL_CACHE_DIR": str(_tables_dir),
