@@ -294,4 +294,15 @@ def _writer_alive(name: str) -> bool:
         return False
     except PermissionError:
         return True  # someone else's live process
-    return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """Whether ``pid`` has exited and waits to be reaped (Linux's /proc; elsewhere: not known, False). A killed
+    batch's workers are orphans that may stay so for a moment: their leftovers are a dead writer's."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:][:1] == b"Z"

@@ -285,6 +285,8 @@ def run_batch(paths: list[Path], config: Config, jobs: int | None = 1, force: bo
                 remove_stale_parts(Path(config.out_dir) / page_stem(p))
         _write_report(batch, config)
         raise BatchInterrupted(batch, getattr(interrupt, "signum", signal.SIGINT)) from None
+    # Leftovers of writers that died during the run (a killed batch's orphaned workers finish dying meanwhile).
+    remove_stale_parts(Path(config.out_dir), recursive=True)
     _write_report(batch, config)
     return batch
 

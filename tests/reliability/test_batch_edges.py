@@ -164,6 +164,49 @@ def test_stale_parts_anywhere_under_the_output_folder_are_cleaned_but_not_a_live
         sleeper.wait()
 
 
+def test_the_parts_of_a_writer_that_died_during_the_run_or_waits_to_be_reaped_are_cleaned(tmp_path):
+    """A killed batch's orphaned workers may still be alive when the next run starts, or dead but not yet reaped
+    (a zombie answers ``kill(pid, 0)``): their parts go, at the start when reaped or not, at the end when they died
+    during the run; a live writer's stay."""
+    import time
+
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    zombie = subprocess.Popen(["true"])  # exits at once; not waited for until the end
+    dying = subprocess.Popen(["sleep", "60"])
+    living = subprocess.Popen(["sleep", "60"])
+    try:
+        deadline = time.monotonic() + 10
+        while open(f"/proc/{zombie.pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        parts = {who: out / "a" / f".a.zh-en.docx.pid{proc.pid}.x.part"
+                 for who, proc in (("zombie", zombie), ("dying", dying), ("living", living))}
+        for part in parts.values():
+            part.write_text("half", encoding="utf-8")
+        seen_at_first_page = {}
+
+        def on_page(result):
+            seen_at_first_page.update({who: part.exists() for who, part in parts.items()})
+            dying.kill()
+            dying.wait()
+
+        pages = []
+        for name in ("p1", "p2"):
+            pages.append(tmp_path / f"{name}.txt")
+            pages[-1].write_text(f"衡阳晚报\n\n市民在{name}公园散步。\n", encoding="utf-8")
+        batch = run_batch(pages, Config(out_dir=out, engine="gloss", formats=("json",), use_memory=False),
+                          on_page=on_page)
+        assert not batch.failed
+        assert seen_at_first_page == {"zombie": False, "dying": True, "living": True}
+        assert {who: part.exists() for who, part in parts.items()} == {"zombie": False, "dying": False,
+                                                                       "living": True}
+    finally:
+        for proc in (zombie, dying, living):
+            proc.kill()
+            proc.wait()
+
+
 def test_finished_files_and_their_folder_are_synced_around_the_rename(tmp_path, monkeypatch):
     import bilingual.files as files
 
