@@ -77,7 +77,7 @@ def test_a_fresh_process_builds_the_tables_once_then_reads_them(tmp_path):
 
 HAN_TEXT = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
                                       st.sampled_from("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分")),
-                   min_size=1, max_size=24)
+                   min_size=1, max_size=16)
 
 
 @settings(max_examples=100, deadline=None)
@@ -94,7 +94,8 @@ def test_the_decoder_gives_jiebas_probability_and_route(text):
 
 def test_tagging_with_the_decoder_is_jiebas_on_rare_and_real_text():
     """The tokenizers (default and private) cut and tag as jieba's own tokenizer does: the seed, whose unknown
-    runs are names and places, and runs of rare characters, where the decoder does all the work."""
+    runs are names and places, and runs of rare characters, where the decoder does all the work (the decoder
+    itself is compared with jieba's on random text above)."""
     import random
 
     import jieba.posseg as posseg
@@ -104,7 +105,7 @@ def test_tagging_with_the_decoder_is_jiebas_on_rare_and_real_text():
     seed = Path(__file__).resolve().parent.parent / "seeds" / "hengyang-evening-news-2023-08-19.txt"
     rng = random.Random(5)
     texts = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts += ["".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(rng.randint(1, 24))) for _ in range(16)]
+    texts += ["".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(rng.randint(1, 16))) for _ in range(6)]
     ours = words.pos_tokenizer()
     assert isinstance(ours, tokenizer_class(posseg)) and ours.word_tag_tab is words.word_tags()
     jiebas = posseg.POSTokenizer.__new__(posseg.POSTokenizer)
