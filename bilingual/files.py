@@ -302,7 +302,7 @@ def _is_zombie(pid: int) -> bool:
     batch's workers are orphans that may stay so for a moment: their leftovers are a dead writer's."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as handle:
-            stat = handle.read()
+            fields = handle.read()
     except OSError:
         return False
-    return stat[stat.rfind(b")") + 2:][:1] == b"Z"
+    return fields[fields.rfind(b")") + 2:][:1] == b"Z"  # the state, after the command's closing parenthesis

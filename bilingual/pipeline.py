@@ -58,8 +58,8 @@ from .stages.review import apply_review, tidy_english
 from .stages.segment import segment_edition
 from .stages.terms import find_terms
 from .stages.translate import translate_edition
-from .terms.glossary import Glossary, display_path, glossary_files, load_glossary, table_lines
-from .terms.lint import glossary_errors
+from .terms.glossary import Glossary, glossary_files, load_glossary, table_lines
+from .terms.lint import glossary_errors, lint_entries
 from .write import DEFAULT_FORMATS, PROOF_FORMATS, WRITERS, output_path
 from .write.report import summarize_report
 from .write.tmx import write_memory_tmx
@@ -216,15 +216,15 @@ class Pipeline:
         """Lint the glossary as ``bilingual glossary lint`` does before a batch: GlossaryError (one line,
         ``file:line``, the first error and how many more) when it has errors, such as two rows giving one term
         conflicting renderings. Returns warnings worth a line each (a glossary file without any row)."""
-        files = glossary_files(self.config.glossary_paths)
-        errors = glossary_errors(self.config.glossary_paths)
+        entries = lint_entries(glossary_files(self.config.glossary_paths))  # (name, text, priority) of each file
+        errors = glossary_errors(entries)
         if errors:
             first = errors[0]
             more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
             raise GlossaryError(f"{first.severity}: {first.message}{more}; see `bilingual glossary lint`",
                                 first.file, first.line)
-        return [f"{display_path(f)}: empty glossary file (no rows)" for f in files
-                if not any(not is_header for _, _, is_header in table_lines(f.read_text(encoding="utf-8-sig")))]
+        return [f"{name}: empty glossary file (no rows)" for name, text, _ in entries
+                if not any(not is_header for _, _, is_header in table_lines(text))]
 
     @property
     def memory_path(self) -> Path:

@@ -15,7 +15,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers.py
 
-from helpers import SEED, once_per_run, run_dir  # noqa: E402
+from helpers import SEED, isolated_environ, once_per_run, run_dir  # noqa: E402
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -109,17 +109,27 @@ def _tables_dir(tmp_path_factory) -> Path:
     return run_dir(tmp_path_factory) / "derived-tables"
 
 
+def _isolate(monkeypatch: pytest.MonkeyPatch, base: Path, tables: Path) -> None:
+    for name, value in isolated_environ(base, tables).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session(tmp_path_factory, _tables_dir):
+    """The same isolation for what session and module fixtures do (a translated seed, a Ray runtime's actors),
+    which starts before a test's own folders exist: no fixture writes the user's cache or memory either."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, tmp_path_factory.mktemp("xdg-fixtures"), _tables_dir)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dirs(tmp_path_factory, monkeypatch, _tables_dir):
-    """Each test gets its own XDG data/cache dirs: no test sees the user's TM or models."""
-    monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(_tables_dir))
-    base = tmp_path_factory.mktemp("xdg")
-    monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))  # no user's config.toml
-    monkeypatch.delenv("BILINGUAL_CONFIG", raising=False)
-    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(base / "argos-packages"))
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    """Each test gets its own XDG data/cache/config dirs: no test sees the user's TM, models or config.toml."""
+    _isolate(monkeypatch, tmp_path_factory.mktemp("xdg"), _tables_dir)
 
 
 @pytest.fixture

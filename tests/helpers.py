@@ -52,6 +52,14 @@ def run_console_script(*args, cwd: Path | None = None, stdin: str | None = None,
                           input=stdin, timeout=timeout, env={**os.environ, **(environ or {})})
 
 
+def isolated_environ(base: Path, tables: Path) -> dict[str, str | None]:
+    """The environment a test and every process it starts run in (None: unset): the run's derived tables, and data,
+    cache and config folders of its own under ``base``, so nothing sees the user's memory, models or config.toml."""
+    return {"BILINGUAL_CACHE_DIR": str(tables), "XDG_DATA_HOME": str(base / "data"),
+            "XDG_CACHE_HOME": str(base / "cache"), "XDG_CONFIG_HOME": str(base / "config"), "BILINGUAL_CONFIG": None,
+            "ARGOS_PACKAGES_DIR": str(base / "argos-packages"), "HF_HUB_OFFLINE": "1"}
+
+
 def run_dir(tmp_path_factory) -> Path:
     """The folder of this test run that every test process shares (each xdist worker's base is below it)."""
     base = tmp_path_factory.getbasetemp()

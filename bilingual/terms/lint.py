@@ -246,14 +246,14 @@ def lint_paths(paths: list[Path] | None = None, replace: dict[Path, str] | None 
     replace = {Path(p).resolve(): text for p, text in (replace or {}).items()}
     files = glossary_files(paths)
     resolved = {f.resolve() for f in files}
-    entries = _entries(files, replace)
+    entries = lint_entries(files, replace)
     for p, text in replace.items():  # a new file being created
         if p not in resolved:
             entries.append((display_path(p), text, file_priority(p)))
     return lint_texts(entries, warnings=warnings)
 
 
-def _entries(files: list[Path], replace: dict[Path, str] | None = None) -> list[tuple[str, str, int]]:
+def lint_entries(files: list[Path], replace: dict[Path, str] | None = None) -> list[tuple[str, str, int]]:
     """(display name, text, priority) of each file, as ``lint_texts`` takes them; GlossaryError for one that cannot
     be read."""
     entries = []
@@ -280,14 +280,14 @@ _ERRORS: dict[str, list[LintMessage]] = {}
 _ERRORS_LOCK = threading.Lock()
 
 
-def glossary_errors(paths: list[Path] | None = None) -> list[LintMessage]:
-    """The errors ``lint_paths(paths)`` reports, remembered by the files' names, priorities and text.
+def glossary_errors(entries: list[tuple[str, str, int]]) -> list[LintMessage]:
+    """The errors ``lint_texts(entries)`` reports (``entries`` as ``lint_entries`` reads a glossary's files),
+    remembered by the files' names, priorities and text.
 
     Every run lints its glossary before its first page (8,000 rows: about 0.2 s). The files are read every time;
     their digest names the result, which is kept in this process and in the user's cache (``files.derived_table``,
     stamped also with the lint's code), so an unchanged glossary is not linted again and any change to a file's
     bytes is linted at once."""
-    entries = _entries(glossary_files(paths))
     digest = hashlib.sha256()
     for name, text, priority in entries:
         for part in (name, str(priority), text):

@@ -34,20 +34,14 @@ FORMATS = ("json", "tmx")
 
 
 @pytest.fixture(scope="module")
-def ray_runtime(_tables_dir, tmp_path_factory):
-    """One local Ray runtime for the module (starting one takes seconds); the batches here join it.
-
-    Its processes (the actors) take the environment it starts with: the run's derived tables and data folders of
-    their own, as every other process of the tests, never the user's."""
+def ray_runtime():
+    """One local Ray runtime for the module (starting one takes seconds); the batches here join it. Its processes
+    (the actors) keep the environment it starts in: the session's isolated folders (conftest), never the user's."""
     import helpers
     import ray
 
-    home = tmp_path_factory.mktemp("ray-xdg")
-    settings = {"RAY_USAGE_STATS_ENABLED": "0", "BILINGUAL_CACHE_DIR": str(_tables_dir),
-                "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
-                "XDG_CONFIG_HOME": str(home / "config")}
-    saved = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
+    saved = os.environ.get("RAY_USAGE_STATS_ENABLED")
+    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     try:
         ray.init(num_cpus=2, include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=False,
                  configure_logging=False, object_store_memory=100 * 1024 * 1024)
@@ -55,11 +49,10 @@ def ray_runtime(_tables_dir, tmp_path_factory):
         yield
         ray.shutdown()
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        if saved is None:
+            os.environ.pop("RAY_USAGE_STATS_ENABLED", None)
+        else:
+            os.environ["RAY_USAGE_STATS_ENABLED"] = saved
 
 
 def write_pages(folder: Path, count: int) -> list[Path]:

@@ -201,6 +201,7 @@ def test_a_runs_glossary_check_is_remembered_by_content_and_sees_every_edit(tmp_
     import os
 
     from bilingual.terms import lint as lint_module
+    from bilingual.terms.glossary import glossary_files
 
     monkeypatch.setenv("BILINGUAL_CACHE_DIR", str(tmp_path / "cache"))
     good = HEADER + "市长\tMayor\ttitle\t\t\t\n市委\tCity boss\ttitle\t\t\t\n"
@@ -211,7 +212,11 @@ def test_a_runs_glossary_check_is_remembered_by_content_and_sees_every_edit(tmp_
     page = folder / "local.tsv"
     page.write_text(bad, encoding="utf-8")
     expected = errors_in(lint_paths([folder]))
-    assert expected and lint_module.glossary_errors([folder]) == expected
+
+    def check(paths):  # as the pipeline checks a glossary before a run
+        return lint_module.glossary_errors(lint_module.lint_entries(glossary_files(paths)))
+
+    assert expected and check([folder]) == expected
     assert (tmp_path / "cache" / "glossary-errors.marshal").is_file()
 
     def no_lint(*args, **kwargs):
@@ -220,13 +225,13 @@ def test_a_runs_glossary_check_is_remembered_by_content_and_sees_every_edit(tmp_
     lint_module._ERRORS.clear()  # as a new process: only the user's cache
     with monkeypatch.context() as m:
         m.setattr(lint_module, "lint_texts", no_lint)
-        assert lint_module.glossary_errors([folder]) == expected
+        assert check([folder]) == expected
     stat = page.stat()
     page.write_text(good, encoding="utf-8")
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: only the bytes differ
-    assert lint_module.glossary_errors([folder]) == []
+    assert check([folder]) == []
     page.write_text(bad, encoding="utf-8")
-    assert lint_module.glossary_errors([folder]) == expected
+    assert check([folder]) == expected
     page.unlink()
     with pytest.raises(GlossaryError, match="no such glossary file"):
-        lint_module.glossary_errors([page])
+        check([page])
