@@ -1,17 +1,18 @@
 """Argos model packages: validate, install, list and remove ``.argosmodel`` files; download them.
 
 A package is a zip of one folder holding ``metadata.json``, a CTranslate2
-model in ``model/`` and ``sentencepiece.model``. We check every archive
-ourselves before argostranslate's package module unpacks it (argostranslate
-would unpack anything), and we never use argostranslate to translate.
+model in ``model/`` and ``sentencepiece.model``. We check every archive and
+unpack it ourselves, through a temporary folder (argostranslate's install
+would unpack anything, in place, and imports its translate module: seconds of
+spaCy and torch), and we never use argostranslate to translate.
 
 Where packages live: ``<data_dir>/packages`` when a data dir is given,
 otherwise where argostranslate keeps them (``$ARGOS_PACKAGES_DIR``, else
 ``$XDG_DATA_HOME/argos-translate/packages``), so packages installed with
 ``argospm`` are found too. argostranslate reads that location once, when
-``argostranslate.settings`` is first imported; we compute it on every call
-and point argostranslate at it while installing, so a changed environment
-(tests set ``ARGOS_PACKAGES_DIR`` per test) is honoured.
+``argostranslate.settings`` is first imported; we compute it on every call,
+so a changed environment (tests set ``ARGOS_PACKAGES_DIR`` per test) is
+honoured.
 
 Downloads (``bilingual model install zh_en``) read the Argos index once (its folder URL as
 argostranslate takes it from ``ARGOS_PACKAGE_INDEX``, a URL or path of an ``index.json``,
@@ -93,13 +94,14 @@ def read_installed(folder: Path) -> PackageInfo:
 
 
 def list_packages(data_dir: Path | None = None) -> list[PackageInfo]:
-    """Every installed package (any languages), sorted by name. Folders without metadata are skipped."""
+    """Every installed package (any languages), sorted by name. Folders without metadata are skipped, and so are
+    hidden ones (an install's temporary ``.name.part``, a replaced ``.name.old`` that a crash left)."""
     root = packages_dir(data_dir)
     if not root.is_dir():
         return []
     found = []
     for folder in sorted(root.iterdir()):
-        if folder.is_dir() and (folder / "metadata.json").is_file():
+        if folder.is_dir() and not folder.name.startswith(".") and (folder / "metadata.json").is_file():
             try:
                 found.append(read_installed(folder))
             except ModelError:
@@ -230,41 +232,60 @@ def install_folder(folder: Path, data_dir: Path | None = None) -> PackageInfo:
 
 def copy_folder(folder: Path, target: Path) -> None:
     """Copy ``folder`` to ``target`` through a temporary name, so a failed copy leaves no half model."""
+    partial = target.parent / f".{target.name}.part"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.parent / f".{target.name}.part"
         if partial.exists():
             shutil.rmtree(partial)
         shutil.copytree(folder, partial, symlinks=False)
-        if target.exists():
-            shutil.rmtree(target)
-        partial.rename(target)
+        put_in_place(partial, target)
     except OSError as e:
+        shutil.rmtree(partial, ignore_errors=True)
         raise ModelError(f"cannot copy the model: {e.strerror or e}", target) from None
 
 
+def put_in_place(whole: Path, target: Path) -> None:
+    """Rename the whole folder ``whole`` to ``target``. An installed ``target`` is moved aside first and removed
+    only once the new one is in place (a failed rename puts it back): a re-install never leaves neither."""
+    old = target.parent / f".{target.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    try:
+        whole.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def _install_archive(archive: Path, data_dir: Path | None) -> PackageInfo:
+    """Unpack a checked archive into a temporary folder beside the packages, check what was unpacked as a folder
+    install is checked, then put it in place: a failed or interrupted install leaves the old package (if any)
+    and no half one. argostranslate's ``install_from_path`` is this unpacking without the checks, plus clearing a
+    cache of its translate module, whose import (spaCy, torch) costs seconds; we never use that module."""
     info = validate_package(archive)
     root = packages_dir(data_dir)
+    target = root / info.name
+    partial = root / f".{info.name}.part"
     try:
         root.mkdir(parents=True, exist_ok=True)
+        if partial.exists():
+            shutil.rmtree(partial)
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(partial)  # validate_package refused entries that leave the folder, and links
+        read_package_folder(partial / info.name)
+        put_in_place(partial / info.name, target)
+    except ModelError as e:  # what was unpacked is not what the archive's names promised
+        raise ModelError(f"the unpacked package is not usable: {e.message}", archive) from None
     except OSError as e:
-        raise ModelError(f"cannot create the packages folder: {e.strerror or e}", root) from None
-    target = root / info.name
-    if target.exists():  # a re-install replaces the old copy instead of mixing files
-        shutil.rmtree(target)
-    from argostranslate import package as argos_package
-    from argostranslate import settings as argos_settings
-
-    # argostranslate fixed its folder at import time; point it at ours for this call.
-    previous = argos_settings.package_data_dir
-    argos_settings.package_data_dir = root
-    try:
-        argos_package.install_from_path(archive)
-    except Exception as e:  # argostranslate raises bare Exceptions
-        raise ModelError(f"argostranslate could not install the package: {e}", archive) from None
+        raise ModelError(f"cannot install the package: {e.strerror or e}", target) from None
+    except (zipfile.BadZipFile, EOFError) as e:  # changed since it was checked
+        raise ModelError(f"archive is corrupt: {e}", archive) from None
     finally:
-        argos_settings.package_data_dir = previous
+        shutil.rmtree(partial, ignore_errors=True)
     return read_installed(target)
 
 

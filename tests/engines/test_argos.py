@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -175,6 +178,62 @@ def test_zip_slip_package_is_refused_before_anything_is_written(tiny_package_fil
     with pytest.raises(ModelError, match="unsafe entry"):
         validate_package(absolute)
     assert not (tmp_path / "outside.txt").exists() and not (tmp_path / "d").exists()
+
+
+def test_a_reinstall_replaces_the_package_and_a_failed_one_keeps_it(tiny_package_file, tmp_path, monkeypatch):
+    """The archive is unpacked beside the packages and put in place whole: a re-install replaces the old copy
+    (no file of it left), a failing one (a full disk) leaves the installed package as it was, and neither leaves
+    a temporary folder."""
+    data_dir = tmp_path / "d"
+    first = install_package(str(tiny_package_file), data_dir=data_dir)
+    (first.path / "left-by-the-old-copy").write_text("x")
+    second = install_package(str(tiny_package_file), data_dir=data_dir)
+    assert second.path == first.path and not (second.path / "left-by-the-old-copy").exists()
+    before = {p.relative_to(data_dir): p.read_bytes() for p in data_dir.rglob("*") if p.is_file()}
+
+    real_extract = zipfile.ZipFile._extract_member  # what extract and extractall call for each member
+
+    def extract_then_full_disk(self, member, *args):
+        if getattr(member, "filename", str(member)).endswith("sentencepiece.model"):
+            raise OSError(28, "No space left on device")
+        return real_extract(self, member, *args)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_extract_member", extract_then_full_disk)
+    with pytest.raises(ModelError, match=r"^.*translate-zh_en-0\.1-test: cannot install the package: No space left"):
+        install_package(str(tiny_package_file), data_dir=data_dir)
+    monkeypatch.undo()
+    after = {p.relative_to(data_dir): p.read_bytes() for p in data_dir.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in (data_dir / "packages").iterdir()] == [first.name]
+    assert [p.path for p in list_packages(data_dir)] == [first.path]
+
+
+def test_installing_imports_none_of_argostranslates_translate_stack(tiny_package_file, tmp_path):
+    """argostranslate's own install imports its translate module (spaCy, torch: seconds) to clear a cache."""
+    code = ("import sys\nfrom bilingual.cli import main\n"
+            f"assert main(['model', '--data-dir', {str(tmp_path / 'd')!r}, 'install', {str(tiny_package_file)!r}]) == 0\n"
+            "loaded = sorted(m for m in ('torch', 'spacy', 'stanza', 'argostranslate.translate') if m in sys.modules)\n"
+            "assert not loaded, loaded\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert [p.name for p in list_packages(tmp_path / "d")] == [tiny_package_file.stem]
+
+
+def test_hidden_leftovers_in_the_packages_folder_are_not_packages(tiny_package_file, tmp_path):
+    data_dir = tmp_path / "d"
+    installed = install_package(str(tiny_package_file), data_dir=data_dir)
+    shutil.copytree(installed.path, installed.path.parent / f".{installed.name}.old")  # as a crash leaves it
+    assert [p.path for p in list_packages(data_dir)] == [installed.path]
+    assert find_zh_en_package(data_dir) == installed.path
+
+
+def test_an_archive_whose_names_unpack_elsewhere_is_refused(tiny_package_file, tmp_path):
+    """Backslash separators (a zip made on Windows) pass the name checks but unpack as flat files here."""
+    flat = _rezip(tiny_package_file, tmp_path / "flat.argosmodel",
+                  rename=lambda name: name.replace("/", "\\", 1) if name.endswith("sentencepiece.model") else name)
+    with pytest.raises(ModelError, match=r"flat\.argosmodel: the unpacked package is not usable: missing sentencepiece"):
+        install_package(str(flat), data_dir=tmp_path / "d")
+    assert list_packages(tmp_path / "d") == [] and list((tmp_path / "d" / "packages").iterdir()) == []
 
 
 def test_wrong_language_package_is_refused(wrong_language_package_file, tmp_path):
