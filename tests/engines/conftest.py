@@ -84,13 +84,32 @@ def train_sentencepiece(out_path: Path, vocab_size: int = 1000, lines: list[str]
     return out_path
 
 
+def ct2_specs():
+    """``ctranslate2.specs``, imported without torch. Its ``model_spec`` imports torch when it is installed
+    (argostranslate's dependencies install it): 1.2 s and some 2,000 modules, kept for the rest of a test
+    process and walked by every full garbage collection after. torch serves only bfloat16 weights there; these
+    models are float32 numpy arrays. When torch is already imported, it is used as usual."""
+    import sys
+
+    if "ctranslate2.specs" not in sys.modules and "torch" not in sys.modules:
+        sys.modules["torch"] = None  # `import torch` raises ImportError: specs takes its no-torch path
+        try:
+            import ctranslate2.specs
+        finally:
+            del sys.modules["torch"]
+    import ctranslate2.specs
+
+    return ctranslate2.specs
+
+
 def _random_weights(spec, *, vocab_size: int, d_model: int, ffn: int, seed: int,
                     source_vocab_size: int | None = None) -> None:
     """Fill every required weight of a TransformerSpec with small random numbers of the right shape.
 
     ``source_vocab_size``: the encoder's vocabulary when it differs from the decoder's (``vocab_size``)."""
     import numpy as np
-    from ctranslate2.specs import model_spec
+
+    model_spec = ct2_specs().model_spec
 
     rng = np.random.default_rng(seed)
 
@@ -144,7 +163,6 @@ def build_random_argos_package(
     ``model_vocab_size`` when given), shared between source and target as in
     the real Argos packages.
     """
-    import ctranslate2
     import sentencepiece as spm
 
     out_dir = Path(out_dir)
@@ -163,7 +181,7 @@ def build_random_argos_package(
         # entries are tokens SentencePiece never produces, as unused rows are in real models.
         vocab += [f"<unused{i}>" for i in range(model_vocab_size - len(vocab))]
 
-    spec = ctranslate2.specs.TransformerSpec.from_config(num_layers=num_layers, num_heads=num_heads)
+    spec = ct2_specs().TransformerSpec.from_config(num_layers=num_layers, num_heads=num_heads)
     _random_weights(spec, vocab_size=len(vocab), d_model=d_model, ffn=ffn, seed=seed)
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
@@ -233,9 +251,9 @@ def build_random_opus_mt_model(out_dir: Path, *, name: str = "opus-mt-zh-en", nu
     with "</s>" as start token. ``tokenizer_config`` is written as the Hugging Face repository
     has it (default: source_lang zho, target_lang eng); pass ``{}`` to leave it out.
     """
-    import ctranslate2
     import sentencepiece as spm
-    from ctranslate2.specs import common_spec
+
+    specs = ct2_specs()
 
     folder = Path(out_dir) / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -245,8 +263,8 @@ def build_random_opus_mt_model(out_dir: Path, *, name: str = "opus-mt-zh-en", nu
     source = ["</s>", "<unk>"] + _pieces(spm.SentencePieceProcessor(model_file=str(folder / "source.spm")))
     target = ["</s>", "<unk>"] + _pieces(spm.SentencePieceProcessor(model_file=str(folder / "target.spm")))
 
-    spec = ctranslate2.specs.TransformerSpec.from_config((num_layers, num_layers), num_heads, pre_norm=False,
-                                                         activation=common_spec.Activation.SWISH)
+    spec = specs.TransformerSpec.from_config((num_layers, num_layers), num_heads, pre_norm=False,
+                                             activation=specs.common_spec.Activation.SWISH)
     spec.decoder.start_from_zero_embedding = True
     spec.config.decoder_start_token = "</s>"
     _random_weights(spec, vocab_size=len(target), source_vocab_size=len(source), d_model=d_model, ffn=ffn,
@@ -268,7 +286,6 @@ def build_random_multilingual_model(out_dir: Path, kind: str = "nllb", *, name: 
     """An NLLB-200 (``kind="nllb"``) or M2M-100 (``"m2m100"``) model folder as CTranslate2's converter writes
     it, random weights: pre-norm, one SentencePiece model (``sentencepiece.bpe.model``), one shared
     vocabulary with the fairseq specials first and the language tokens after the pieces."""
-    import ctranslate2
     import sentencepiece as spm
 
     default = {"nllb": ("eng_Latn", "fra_Latn", "zho_Hans", "zho_Hant"), "m2m100": ("__en__", "__fr__", "__zh__")}
@@ -278,7 +295,7 @@ def build_random_multilingual_model(out_dir: Path, kind: str = "nllb", *, name: 
     vocab = ["<s>", "<pad>", "</s>", "<unk>"] + _pieces(spm.SentencePieceProcessor(model_file=str(sp_path)))
     vocab += list(languages if languages is not None else default[kind]) + ["<mask>"]
 
-    spec = ctranslate2.specs.TransformerSpec.from_config(num_layers, num_heads, pre_norm=True)
+    spec = ct2_specs().TransformerSpec.from_config(num_layers, num_heads, pre_norm=True)
     spec.config.decoder_start_token = "</s>"
     _random_weights(spec, vocab_size=len(vocab), d_model=d_model, ffn=ffn, seed=seed)
     spec.register_source_vocabulary(vocab)
