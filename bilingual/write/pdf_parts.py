@@ -265,7 +265,7 @@ def stamp_font(families: tuple[str, ...]) -> StampFont:
     # FontForge's timestamp table (fontTools warns on it), and the layout tables: digits and "Page of" need no
     # shaping, and decompiling Noto Serif's GSUB/GPOS alone took 0.25-0.45 s of every run.
     options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH"]
-    font = TTFont(str(path))
+    font = TTFont(str(path), recalcTimestamp=False)  # the same bytes every run: its tag is drawn from them
     for tag in options.drop_tables:  # removed before the subsetter decompiles GSUB/GPOS anyway (0.45 s)
         if tag in font:
             del font[tag]

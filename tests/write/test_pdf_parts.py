@@ -229,6 +229,20 @@ def test_a_threaded_process_renders_parts_through_a_fork_server(small_parts, mak
     assert len(pages) >= 3 and f"Page {len(pages)} of {len(pages)}" in pages[-1]
 
 
+def test_the_page_number_font_is_the_same_bytes_whenever_it_is_made(monkeypatch):
+    """Its subset tag is drawn from its bytes: fontTools stamps the time of saving into a font's head table
+    unless told not to, so the tag changed every second (and held "JP" or "KR" now and then)."""
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    from bilingual.write.common import ENGLISH_FONTS
+
+    first = pdf_parts.stamp_font.__wrapped__(ENGLISH_FONTS)
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 86_400 * 365 * 7)  # a save years later
+    again = pdf_parts.stamp_font.__wrapped__(ENGLISH_FONTS)
+    assert (again.name, again.data) == (first.name, first.data)
+    assert re.fullmatch(r"[A-Z]{6}\+\S+", first.name)
+
+
 def test_page_numbers_on_letter_paper(make_edition, tmp_path):
     path = write_pdf(make_edition(), tmp_path / "l.pdf", WriteOptions(paper="Letter", layout="interleaved"))
     bbox = run("pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-")
