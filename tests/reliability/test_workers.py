@@ -57,17 +57,16 @@ def test_a_page_that_kills_its_worker_is_retried_once_then_fails_alone(tmp_path)
     assert report["finished"] and report["totals"] == {"done": 4, "skipped": 0, "failed": 1, "pages": 5}
 
 
-def _as_in_a_terminal() -> None:
-    """SIGINT as a terminal's foreground job has it: a suite started in the background by a shell inherits it
-    ignored (POSIX), and the batch would rightly go on after a Ctrl-C it never gets."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+# SIGINT as a terminal's foreground job has it: a suite started in the background by a shell inherits it ignored
+# (POSIX), and the batch would rightly go on after a Ctrl-C it never gets. `env` resets it and execs the batch
+# (same pid); a preexec_fn would run Python in a child forked from a threaded test process.
+AS_IN_A_TERMINAL = ["env", "--default-signal=INT"]
 
 
 def start(folder: Path, out: Path, *extra, new_session: bool = False) -> subprocess.Popen:
-    return subprocess.Popen([str(CONSOLE_SCRIPT), "translate", str(folder), "--out", str(out), *ARGS, *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=new_session, preexec_fn=_as_in_a_terminal,
-                            env={**os.environ, "COLUMNS": "200"})
+    return subprocess.Popen([*AS_IN_A_TERMINAL, str(CONSOLE_SCRIPT), "translate", str(folder), "--out", str(out),
+                             *ARGS, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=new_session, env={**os.environ, "COLUMNS": "200"})
 
 
 def wait_until(out: Path, done: int, proc: subprocess.Popen, timeout: float = 120) -> set[int]:
